@@ -2,7 +2,7 @@
 
 RRF: each retriever contributes ``1 / (rrf_k + rank)`` for every chunk it ranks (rank from 1).
 The fused score is divided by its maximum (every retriever ranked the chunk first), so it lies in
-[0, 1]. Ties keep corpus order.
+[0, 1]. Ties go to the key seen first (the dense ranking comes first).
 
 >>> [(key, round(s, 3)) for key, s in rrf([["a", "b", "c"], ["b", "a"]], rrf_k=1)]
 [('a', 0.833), ('b', 0.833), ('c', 0.25)]
@@ -29,8 +29,10 @@ def rrf(rankings: Sequence[Sequence[str]], rrf_k: int) -> list[tuple[str, float]
     for ranking in rankings:
         for rank, key in enumerate(ranking, start=1):
             scores[key] = scores.get(key, 0.0) + 1.0 / (rrf_k + rank)
-    order = {key: i for i, key in enumerate(k for ranking in rankings for k in ranking)}
-    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+    first_seen: dict[str, int] = {}
+    for key in (k for ranking in rankings for k in ranking):
+        first_seen.setdefault(key, len(first_seen))
+    return sorted(scores.items(), key=lambda item: (-item[1], first_seen[item[0]]))
 
 
 class Retriever:
