@@ -5,6 +5,7 @@ Layout (``index/`` is generated; only its README is tracked)::
     index/current/manifest.json   what built it: format, embedder, dimension, corpus hash, checksums
     index/current/chunks.jsonl    one Chunk per line, in vector order
     index/current/vectors.faiss   inner-product index over L2-normalised vectors
+    index/current/owners.npy      for each vector, the row of the chunk it belongs to
 
 A build writes into ``index/.build-<random>/`` and is renamed into place only when complete, so a
 crash never leaves a half index that is used. :meth:`IndexStore.ensure` loads the index, or builds it
@@ -35,12 +36,12 @@ from .corpus import corpus_hash, load_corpus
 from .embedders import Embedder
 from .errors import IndexCorruptError
 from .settings import Settings
-from .text import tokenize
+from .text import sentences, tokenize
 from .types import Chunk
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
-FILES = ("chunks.jsonl", "vectors.faiss")
+FILES = ("chunks.jsonl", "vectors.faiss", "owners.npy")
 
 
 def log_to_stderr(message: str) -> None:
@@ -54,6 +55,7 @@ class LoadedIndex:
     manifest: dict
     chunks: list[Chunk]
     vectors: faiss.Index
+    owners: np.ndarray  # owners[v] = row in ``chunks`` of vector v
     bm25: BM25
 
 
@@ -77,6 +79,7 @@ class IndexStore:
         return {
             "format_version": FORMAT_VERSION,
             "embedding_model": self.embedder.name,
+            "sentence_vectors": self.settings.embedding.sentence_vectors,
             "corpus_hash": corpus_hash(self.settings.paths.corpus_dir),
             "chunking": self.settings.chunking.model_dump(mode="json"),
         }
@@ -103,7 +106,8 @@ class IndexStore:
         documents = load_corpus(self.settings.paths.corpus_dir)
         chunks = chunk_corpus(documents, self.settings.chunking)
         self.log(describe(chunks))
-        vectors = self._embed([c.embed_text for c in chunks])
+        texts, owners = vector_texts(chunks, self.settings.embedding.sentence_vectors)
+        vectors = self._embed(texts)
         index = faiss.IndexFlatIP(vectors.shape[1])
         index.add(vectors)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -112,6 +116,7 @@ class IndexStore:
         try:
             _write_chunks(tmp / "chunks.jsonl", chunks)
             faiss.write_index(index, str(tmp / "vectors.faiss"))
+            np.save(tmp / "owners.npy", owners)
             manifest = {
                 **key,
                 "dimension": int(vectors.shape[1]),
@@ -125,12 +130,12 @@ class IndexStore:
             shutil.rmtree(tmp, ignore_errors=True)
         seconds = time.perf_counter() - started
         self.log(f"Index written to {self.current} ({len(chunks)} chunks, {seconds:.1f} s).")
-        return LoadedIndex(manifest, chunks, index, self._bm25(chunks))
+        return LoadedIndex(manifest, chunks, index, owners, self._bm25(chunks))
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         batch = self.settings.embedding.batch_size
         parts = []
-        with tqdm(total=len(texts), desc="Embedding chunks", unit="chunk", disable=not self.progress,
+        with tqdm(total=len(texts), desc="Embedding", unit="text", disable=not self.progress,
                   file=sys.stderr) as bar:
             for i in range(0, len(texts), batch):
                 parts.append(self.embedder.embed(texts[i:i + batch]))
@@ -185,17 +190,38 @@ class IndexStore:
             index = faiss.read_index(str(self.current / "vectors.faiss"))
         except RuntimeError as exc:
             raise IndexCorruptError(f"vectors.faiss unreadable: {exc}") from exc
-        if index.ntotal != len(chunks) or len(chunks) != manifest.get("chunk_count"):
-            raise IndexCorruptError(f"{index.ntotal} vectors for {len(chunks)} chunks")
+        try:
+            owners = np.load(self.current / "owners.npy", allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"owners.npy unreadable: {exc}") from exc
+        if len(chunks) != manifest.get("chunk_count") or index.ntotal != len(owners):
+            raise IndexCorruptError(f"{index.ntotal} vectors, {len(owners)} owners, {len(chunks)} chunks")
+        if len(owners) and (owners.min() < 0 or owners.max() >= len(chunks)):
+            raise IndexCorruptError("owners.npy points outside chunks.jsonl")
         if index.d != manifest.get("dimension"):
             raise IndexCorruptError(
                 f"vectors have dimension {index.d}, manifest says {manifest['dimension']}"
             )
-        return LoadedIndex(manifest, chunks, index, self._bm25(chunks))
+        return LoadedIndex(manifest, chunks, index, owners, self._bm25(chunks))
 
     def _bm25(self, chunks: list[Chunk]) -> BM25:
         r = self.settings.retrieval
         return BM25([tokenize(c.embed_text) for c in chunks], k1=r.bm25_k1, b=r.bm25_b)
+
+
+def vector_texts(chunks: list[Chunk], per_sentence: bool) -> tuple[list[str], np.ndarray]:
+    """Texts to embed and, for each, its chunk's row: "section — text" per chunk, plus
+    "section — sentence" per sentence of multi-sentence chunks when ``per_sentence``."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for row, chunk in enumerate(chunks):
+        texts.append(chunk.embed_text)
+        owners.append(row)
+        parts = sentences(chunk.text) if per_sentence else []
+        if len(parts) > 1:
+            texts.extend(f"{chunk.section} — {sentence}" for sentence, _, _ in parts)
+            owners.extend([row] * len(parts))
+    return texts, np.asarray(owners, dtype=np.int64)
 
 
 def _write_chunks(path: Path, chunks: list[Chunk]) -> None:

@@ -1,6 +1,6 @@
 """Hybrid retrieval: dense (FAISS inner product) + BM25, fused by reciprocal rank.
 
-RRF: each retriever contributes ``1 / (rrf_k + rank)`` for every chunk it ranks (rank from 1).
+RRF: each retriever contributes ``weight / (rrf_k + rank)`` for every chunk it ranks (rank from 1).
 The fused score is divided by its maximum (every retriever ranked the chunk first), so it lies in
 [0, 1]. Ties go to the key seen first (the dense ranking comes first).
 
@@ -22,13 +22,17 @@ from .settings import RetrievalSettings
 from .text import tokenize
 from .types import Passage
 
+_VECTORS_PER_CHUNK = 8  # search depth multiplier: a chunk may own several (sentence) vectors
 
-def rrf(rankings: Sequence[Sequence[str]], rrf_k: int) -> list[tuple[str, float]]:
-    """Reciprocal-rank fusion of several rankings (best first); returns (key, raw score), best first."""
+
+def rrf(rankings: Sequence[Sequence[str]], rrf_k: int,
+        weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion of rankings (best first); returns (key, raw score), best first."""
+    weights = weights or [1.0] * len(rankings)
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights, strict=True):
         for rank, key in enumerate(ranking, start=1):
-            scores[key] = scores.get(key, 0.0) + 1.0 / (rrf_k + rank)
+            scores[key] = scores.get(key, 0.0) + weight / (rrf_k + rank)
     first_seen: dict[str, int] = {}
     for key in (k for ranking in rankings for k in ranking):
         first_seen.setdefault(key, len(first_seen))
@@ -47,16 +51,19 @@ class Retriever:
         k = k or self.settings.k
         mode = mode or self.settings.mode
         rankings: list[list[int]] = []
+        weights: list[float] = []
         dense_scores: dict[int, float] = {}
         lexical_scores: dict[int, float] = {}
         if mode in ("hybrid", "dense"):
             dense_scores = self._dense(question)
             rankings.append(list(dense_scores))
+            weights.append(self.settings.dense_weight)
         if mode in ("hybrid", "bm25"):
             lexical_scores = self._lexical(question)
             rankings.append(list(lexical_scores))
-        fused = rrf([[str(i) for i in r] for r in rankings], self.settings.rrf_k)
-        best_possible = len(rankings) / (self.settings.rrf_k + 1)
+            weights.append(1.0)
+        fused = rrf([[str(i) for i in r] for r in rankings], self.settings.rrf_k, weights)
+        best_possible = sum(weights) / (self.settings.rrf_k + 1)
         passages = []
         for rank, (key, raw) in enumerate(fused[:k], start=1):
             row = int(key)
@@ -70,10 +77,17 @@ class Retriever:
         return passages
 
     def _dense(self, question: str) -> dict[int, float]:
-        vector = self.embedder.embed([question])
-        n = min(self.settings.candidates, self.index.vectors.ntotal)
-        scores, rows = self.index.vectors.search(np.ascontiguousarray(vector, dtype=np.float32), n)
-        return {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
+        """Chunk row -> best cosine similarity among its vectors, best first."""
+        vector = np.ascontiguousarray(self.embedder.embed([question]), dtype=np.float32)
+        n = min(self.settings.candidates * _VECTORS_PER_CHUNK, self.index.vectors.ntotal)
+        scores, rows = self.index.vectors.search(vector, n)
+        best: dict[int, float] = {}
+        for row, score in zip(rows[0], scores[0], strict=True):
+            if row >= 0:
+                owner = int(self.index.owners[row])
+                best[owner] = max(best.get(owner, -1.0), float(score))
+        ranked = sorted(best.items(), key=lambda item: -item[1])[: self.settings.candidates]
+        return dict(ranked)
 
     def _lexical(self, question: str) -> dict[int, float]:
         scores = self.index.bm25.scores(tokenize(question))

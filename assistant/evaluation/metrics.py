@@ -1,0 +1,46 @@
+"""Pure metric functions, each checkable by hand.
+
+>>> hits = [[False, True, False], [True], [False, False, False]]
+>>> round(hit_at_k(hits, 1), 3), round(hit_at_k(hits, 2), 3), round(mrr(hits), 3)  # (1/2 + 1 + 0) / 3
+(0.333, 0.667, 0.5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def first_hit_rank(hits: Sequence[bool]) -> int | None:
+    """1-based rank of the first relevant result, or None.
+
+    >>> first_hit_rank([False, False, True]), first_hit_rank([False])
+    (3, None)
+    """
+    return next((i for i, hit in enumerate(hits, start=1) if hit), None)
+
+
+def hit_at_k(per_query_hits: Sequence[Sequence[bool]], k: int) -> float:
+    """Share of queries with a relevant result in the top k."""
+    if not per_query_hits:
+        return 0.0
+    return sum(any(hits[:k]) for hits in per_query_hits) / len(per_query_hits)
+
+
+def mrr(per_query_hits: Sequence[Sequence[bool]]) -> float:
+    """Mean reciprocal rank of the first relevant result (0 for a query with none)."""
+    if not per_query_hits:
+        return 0.0
+    total = 0.0
+    for hits in per_query_hits:
+        rank = first_hit_rank(hits)
+        total += 1.0 / rank if rank else 0.0
+    return total / len(per_query_hits)
+
+
+def passage_has_evidence(passage_text: str, evidence: Sequence[str]) -> bool:
+    """A passage is relevant when it contains one of the gold source sentences verbatim.
+
+    >>> passage_has_evidence("A. B is true. C.", ["B is true."]), passage_has_evidence("A.", ["B."])
+    (True, False)
+    """
+    return any(sentence in passage_text for sentence in evidence)
