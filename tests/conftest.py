@@ -1,0 +1,58 @@
+"""Shared fixtures: a toy corpus, settings pointing at temporary folders, fake components."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.embedders import HashingEmbedder
+from assistant.settings import PROJECT_ROOT, Settings
+
+REAL_CORPUS = PROJECT_ROOT / "corpus"
+
+TOY_DOC = """---
+title: Toy document
+source: Test Clinic
+reviewed: 2024-01-02
+---
+
+## Causes
+Tumor cells do not spread into the brain. The immune system attacks nerves.
+
+## Treatment
+Doctors treat the cancer first. Steroids calm the immune system.
+
+## Types
+Examples include:
+
+- Alpha syndrome. This is a long bullet about alpha syndrome that keeps going on and on so that it
+  is certainly longer than the long bullet threshold used in the chunking settings of these tests.
+- Beta syndrome. Another long bullet, about beta syndrome, that is also long enough to stand as a
+  chunk on its own because it exceeds the threshold by a comfortable margin of many characters.
+"""
+
+
+@pytest.fixture
+def toy_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "toy.md").write_text(TOY_DOC, encoding="utf-8")
+    return corpus
+
+
+@pytest.fixture
+def toy_settings(tmp_path: Path, toy_corpus: Path) -> Settings:
+    return Settings(paths={"corpus_dir": toy_corpus, "index_dir": tmp_path / "index",
+                           "cache_dir": tmp_path / "cache"})
+
+
+@pytest.fixture
+def fake_embedder() -> HashingEmbedder:
+    return HashingEmbedder(dimension=256)
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One index over the real corpus with the real embedder, shared by the model tests."""
+    return tmp_path_factory.mktemp("real-index")

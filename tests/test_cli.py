@@ -1,0 +1,132 @@
+"""The CLI contract. Tests marked ``model`` use the real corpus and the real bundled embedder."""
+
+import json
+
+import pytest
+
+from assistant.cli import main
+
+TUMOR_QUESTION = "Is it the tumor spreading to my brain that causes this?"
+METASTASIS = ("not caused by cancer cells directly disrupting nerve function, "
+              "by the cancer spreading (metastasis)")
+
+
+@pytest.fixture
+def toy_env(monkeypatch, toy_settings):
+    monkeypatch.setenv("ASSISTANT_PATHS__CORPUS_DIR", str(toy_settings.paths.corpus_dir))
+    monkeypatch.setenv("ASSISTANT_PATHS__INDEX_DIR", str(toy_settings.paths.index_dir))
+    return toy_settings
+
+
+@pytest.fixture
+def real_env(monkeypatch, real_index_dir):
+    monkeypatch.setenv("ASSISTANT_PATHS__INDEX_DIR", str(real_index_dir))
+
+
+@pytest.mark.parametrize("question, message", [
+    ("   ", "Please type a question"),
+    ("x" * 10_000, "10,000 characters long"),
+    ("?!?", "no letters or digits"),
+])
+def test_bad_questions_get_a_clear_message_not_a_traceback(question, message, capsys, toy_env):
+    assert main(["retrieve", question]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_invalid_setting_is_a_usage_error(capsys):
+    assert main(["retrieve", "hello", "--retrieval-k", "0"]) == 2
+    assert "invalid setting" in capsys.readouterr().err
+
+
+def test_batch_reports_bad_lines_and_processes_the_rest(tmp_path, capsys, monkeypatch, toy_env):
+    import assistant.cli as cli
+    from assistant.embedders import HashingEmbedder
+
+    monkeypatch.setattr(cli, "Components", _fake_components(HashingEmbedder(dimension=64)))
+    lines = [
+        '{"id": "q1", "question": "Does the tumor spread?"}',
+        "this is not json",
+        '{"id": "q3"}',
+        "",
+        '{"id": "q5", "question": "   "}',
+        '{"id": "q6", "question": "Steroids?", "history": [{"role": "user", "content": "hi"}]}',
+        '{"id": "q7", "question": "x", "history": [{"role": "robot", "content": "hi"}]}',
+        '["a list"]',
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--out", str(out), "--mode", "retrieve"]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["q1", None, "q3", "q5", "q6", "q7", None]
+    assert rows[0]["answer"] == "" and rows[0]["contexts"] and "error" not in rows[0]
+    assert rows[1] == {"id": None, "line": 2, "error": rows[1]["error"]}
+    assert "line 2 is not valid JSON" in rows[1]["error"]
+    assert "line 3 has no 'question'" in rows[2]["error"]
+    assert "line 5" in rows[3]["error"] and "empty" in rows[3]["error"]
+    assert "error" not in rows[4]
+    assert "'history' must be" in rows[5]["error"] and "JSON object" in rows[6]["error"]
+    assert "7 lines" in capsys.readouterr().err
+
+
+def test_batch_missing_input_file(tmp_path, capsys):
+    assert main(["batch", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "o.jsonl"),
+                 "--mode", "retrieve"]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_commands_not_landed_yet_say_so(capsys, toy_env):
+    assert main(["eval", "run"]) == 1
+    assert "not available yet" in capsys.readouterr().err
+
+
+def _fake_components(embedder):
+    from assistant.components import Components
+
+    def make(settings, **kwargs):
+        kwargs.pop("embedder", None)
+        return Components(settings, embedder=embedder, **kwargs)
+    return make
+
+
+@pytest.mark.model
+def test_index_command_builds_and_then_reports_ready(capsys, real_env):
+    assert main(["index", "--rebuild"]) == 0
+    err = capsys.readouterr().err
+    assert "chunks from 2 documents" in err and "Index ready:" in err and "all-MiniLM-L6-v2 (384-d)" in err
+
+
+@pytest.mark.model
+def test_retrieve_json_contract_on_the_real_corpus(capsys, real_env):
+    assert main(["retrieve", TUMOR_QUESTION, "--json", "--k", "5"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["question"] == TUMOR_QUESTION and answer["answer"] == "" and answer["citations"] == []
+    contexts = answer["contexts"]
+    assert len(contexts) == 5
+    assert set(contexts[0]) == {"chunk_id", "doc_title", "section", "text", "score"}
+    assert [c["score"] for c in contexts] == sorted((c["score"] for c in contexts), reverse=True)
+    assert any(METASTASIS in c["text"] for c in contexts[:3])
+    assert set(answer) >= {"question", "answer", "citations", "contexts", "urgency", "abstained",
+                           "faithfulness", "timings_ms"}
+
+
+@pytest.mark.model
+def test_batch_retrieve_on_the_real_corpus(tmp_path, real_env):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "s1", "question": "What will they do with the spinal fluid?"}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--out", str(out), "--mode", "retrieve", "--retrieval-k", "3"]) == 0
+    row = json.loads(out.read_text())
+    assert row["id"] == "s1" and len(row["contexts"]) == 3
+    assert any("remove a small amount of CSF" in c["text"] for c in row["contexts"])
+
+
+@pytest.mark.model
+def test_python_m_assistant_runs(real_env):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "assistant", "retrieve", "spinal tap", "--k", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "[1]" in done.stdout
