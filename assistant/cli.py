@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", type=Path, default=None, help="gold JSONL (default: eval/gold.jsonl)")
     e.add_argument("--modes", default="dense,bm25,hybrid", help="comma-separated retrievers")
     e.add_argument("--json", action="store_true")
+    e = eval_sub.add_parser("triage", parents=[common], help="per-class recall and confusion matrix")
+    e.add_argument("--set", type=Path, default=None, help="labelled JSONL (default: eval/triage.jsonl)")
+    e.add_argument("--json", action="store_true")
     e = eval_sub.add_parser("faithfulness", parents=[common], help="score RAGAS-style JSONL")
     e.add_argument("input", type=Path)
     e.add_argument("--out", type=Path, required=True)
@@ -143,8 +146,25 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                             "Use 'assistant retrieve' for the source passages meanwhile.")
 
 
+def triage_answer(parts: Components, message: str, history: list[dict] | None = None) -> Answer:
+    """The contract's Answer for triage mode: urgency and triage filled, nothing retrieved."""
+    cleaned = clean_question(message, parts.settings.input.max_question_chars)
+    started = time.perf_counter()
+    result = parts.triager().triage(cleaned, history or [])
+    elapsed = int((time.perf_counter() - started) * 1000)
+    return Answer(question=cleaned, urgency=result.urgency, triage=result,
+                  timings_ms={"triage": elapsed, "total": elapsed})
+
+
 def cmd_triage(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotAvailableError("'assistant triage' is not available yet: it lands with the safety issue.")
+    answer = triage_answer(Components(settings), args.message)
+    if args.json:
+        _print_json(answer.to_json())
+    else:
+        print(f"Urgency: {answer.urgency.upper()}\nWhy: {answer.triage.reason}")
+        if answer.triage.advice:
+            print(f"Advice: {answer.triage.advice}")
+    return EXIT_OK
 
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
@@ -153,6 +173,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     parts = Components(settings, progress=False)
     handlers: dict[str, Callable[[BatchRecord], dict]] = {
         "retrieve": lambda record: retrieve_answer(parts, record.question).to_json(),
+        "triage": lambda record: triage_answer(parts, record.question, record.history).to_json(),
     }
     if args.mode not in handlers:
         raise NotAvailableError(f"'assistant batch --mode {args.mode}' is not available yet.")
@@ -174,6 +195,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         from .evaluation.retrieval_eval import run_retrieval_eval
 
         return run_retrieval_eval(args, settings)
+    if args.eval_command == "triage":
+        from .evaluation.triage_eval import run_triage_eval
+
+        return run_triage_eval(args, settings)
     raise NotAvailableError(f"'assistant eval {args.eval_command}' is not available yet: "
                             "it lands with the evaluation issue.")
 

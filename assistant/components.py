@@ -13,6 +13,7 @@ from .embedders import Embedder, SentenceTransformerEmbedder
 from .index import IndexStore, LoadedIndex, log_to_stderr
 from .retrieval import Retriever
 from .settings import Settings
+from .triage import Triager
 
 
 class Components:
@@ -28,6 +29,7 @@ class Components:
         self.progress = progress
         self._index: LoadedIndex | None = None
         self._retriever: Retriever | None = None
+        self._triager: Triager | None = None
 
     def store(self) -> IndexStore:
         return IndexStore(self.settings, self.embedder, log=self.log, progress=self.progress)
@@ -44,3 +46,8 @@ class Components:
         if self._retriever is None:
             self._retriever = Retriever(self.index(), self.embedder, self.settings.retrieval)
         return self._retriever
+
+    def triager(self) -> Triager:
+        if self._triager is None:
+            self._triager = Triager(self.settings.triage, self.embedder)
+        return self._triager

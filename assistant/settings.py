@@ -108,6 +108,49 @@ class InputSettings(BaseModel):
     )
 
 
+class TriageSettings(BaseModel):
+    emergency_number: str = Field(default="911", description="Local emergency number (911 in the US).")
+    emergency_advice: str = Field(
+        default=(
+            "This may be a medical emergency. Call {number} (or your local emergency number) now, "
+            "or have someone take you to the nearest emergency room. Do not wait for an online answer."
+        ),
+        description="What an emergency message is told first; {number} is replaced by emergency_number.",
+    )
+    crisis_advice: str = Field(
+        default=(
+            "You deserve support right now. If you might act on these thoughts, call {number} now. "
+            "In the US you can call or text 988 (Suicide & Crisis Lifeline) any time, day or night; "
+            "elsewhere, contact your local crisis line. If you can, tell someone near you how you feel."
+        ),
+        description="What a message about suicide or self-harm is told first.",
+    )
+    urgent_advice: str = Field(
+        default=(
+            "New or worsening nerve symptoms like these should be checked by a doctor soon — "
+            "today or as soon as possible. Call your doctor or care team; if symptoms get worse "
+            "quickly, call {number}."
+        ),
+        description="The 'see a doctor soon' notice shown above an urgent message's answer.",
+    )
+    informational_note: str = Field(
+        default="If this is happening to you or someone near you now, contact your doctor or call {number}.",
+        description="A short line added to informational answers that mention symptoms.",
+    )
+    use_embeddings: bool = Field(
+        default=True,
+        description="Also compare messages with labelled example messages (catches wordings no rule has).",
+    )
+    emergency_similarity: float = Field(
+        default=0.72, ge=0, le=1,
+        description="Cosine similarity to an emergency example above which a personal message is escalated.",
+    )
+    urgent_similarity: float = Field(
+        default=0.70, ge=0, le=1,
+        description="Cosine similarity to an urgent example above which a personal message is urgent.",
+    )
+
+
 class Settings(BaseSettings):
     """All settings, grouped by the step of the chain they tune."""
 
@@ -120,6 +163,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunking rules.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
     input: InputSettings = Field(default_factory=InputSettings, description="Input validation.")
+    triage: TriageSettings = Field(default_factory=TriageSettings, description="Urgency triage.")
 
     def with_overrides(self, overrides: dict[str, dict[str, object]]) -> Settings:
         """A copy with some fields replaced, e.g. ``{"retrieval": {"k": 3}}``; values are validated."""

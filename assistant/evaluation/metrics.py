@@ -44,3 +44,28 @@ def passage_has_evidence(passage_text: str, evidence: Sequence[str]) -> bool:
     (True, False)
     """
     return any(sentence in passage_text for sentence in evidence)
+
+
+LABELS = ("emergency", "urgent", "none")
+
+
+def confusion_matrix(pairs: Sequence[tuple[str, str]], labels: Sequence[str] = LABELS) -> dict:
+    """``matrix[true][predicted]`` counts.
+
+    >>> confusion_matrix([("urgent", "urgent"), ("urgent", "none")])["urgent"]
+    {'emergency': 0, 'urgent': 1, 'none': 1}
+    """
+    matrix = {t: {p: 0 for p in labels} for t in labels}
+    for true, predicted in pairs:
+        matrix[true][predicted] += 1
+    return matrix
+
+
+def recall(matrix: dict, label: str) -> float:
+    """Share of messages truly ``label`` that were predicted ``label`` (0 when there are none).
+
+    >>> recall({"a": {"a": 3, "b": 1}, "b": {"a": 0, "b": 2}}, "a")
+    0.75
+    """
+    total = sum(matrix[label].values())
+    return matrix[label][label] / total if total else 0.0
