@@ -159,15 +159,30 @@ def bundled_generator_dir(cache_dir: Path, log=print) -> Path:
 
 
 def _convert_gguf(gguf: Path, target: Path) -> None:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    """Dequantise the GGUF into a plain bf16 model and save it with its tokenizer."""
+    import os
 
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
     tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
         model = AutoModelForCausalLM.from_pretrained(
-            str(gguf.parent), gguf_file=gguf.name, dtype=torch.bfloat16
+            str(gguf.parent), gguf_file=gguf.name, dtype=torch.bfloat16,
+            quantization_config=GgufConfig(dequantize=True),
         )
+        packed = [name for name, module in model.named_modules() if "Gguf" in type(module).__name__]
+        if packed:
+            raise ModelError(f"The GGUF could not be fully dequantised ({len(packed)} packed layers left).")
+        # Every weight is now a plain bf16 tensor: drop the GGUF loader's bookkeeping so the model saves
+        # (and later loads) as an ordinary transformers checkpoint.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
         model.save_pretrained(tmp, safe_serialization=True)
         tokenizer.save_pretrained(tmp)
         (tmp / _COMPLETE).write_text(json.dumps({"gguf_sha256": QWEN_GGUF_SHA256}))

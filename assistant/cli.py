@@ -142,8 +142,46 @@ def format_passage(passage: Passage) -> str:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotAvailableError("'assistant ask' is not available yet: generation lands with the answers issue. "
-                            "Use 'assistant retrieve' for the source passages meanwhile.")
+    from .pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent
+
+    assistant = Assistant(settings)
+    show_draft = not args.json and sys.stderr.isatty()
+    final = None
+    for event in assistant.stream(args.question):
+        if isinstance(event, EvidenceEvent) and show_draft:
+            print(f"(reading {len(event.passages)} passages…)", file=sys.stderr)
+        elif isinstance(event, TokenEvent) and show_draft:
+            print(event.text, end="", file=sys.stderr, flush=True)
+        elif isinstance(event, FinalEvent):
+            final = event.answer
+    if show_draft:
+        print("\n(checking every sentence against the sources…)\n", file=sys.stderr)
+    if args.json:
+        _print_json(final.to_json())
+    else:
+        print(format_answer(final))
+    return EXIT_OK
+
+
+def format_answer(answer: Answer) -> str:
+    """Readable text: emergency/urgent notice first, the answer, then the sources it cites."""
+    lines = []
+    advice = answer.triage.advice if answer.triage else ""
+    if answer.urgency == "emergency":
+        return f"EMERGENCY — {advice}"
+    if answer.urgency == "urgent":
+        lines += [f"SEE A DOCTOR SOON — {advice}", ""]
+    lines.append(answer.answer)
+    if answer.citations:
+        lines += ["", "Sources:"]
+        for c in answer.citations:
+            reviewed = next((p.chunk.reviewed for p in answer.contexts if p.chunk.chunk_id == c.chunk_id), "")
+            lines.append(f"[{c.n}] {c.doc_title} › {c.section}" + (f" (reviewed {reviewed})" if reviewed else ""))
+            lines.append("    " + c.text.replace("\n", "\n    "))
+    if answer.urgency == "none" and advice:
+        lines += ["", advice]
+    lines += ["", "This is general information, not medical advice."]
+    return "\n".join(lines)
 
 
 def triage_answer(parts: Components, message: str, history: list[dict] | None = None) -> Answer:
@@ -171,12 +209,16 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     if not args.input.is_file():
         raise InputError(f"{args.input} does not exist or is not a file.")
     parts = Components(settings, progress=False)
+    assistant = None
+    if args.mode == "answer":
+        from .pipeline import Assistant
+
+        assistant = Assistant(settings, components=parts)
     handlers: dict[str, Callable[[BatchRecord], dict]] = {
+        "answer": lambda record: assistant.ask(record.question, record.history).to_json(),
         "retrieve": lambda record: retrieve_answer(parts, record.question).to_json(),
         "triage": lambda record: triage_answer(parts, record.question, record.history).to_json(),
     }
-    if args.mode not in handlers:
-        raise NotAvailableError(f"'assistant batch --mode {args.mode}' is not available yet.")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     done = failed = 0
     with args.input.open(encoding="utf-8", errors="replace") as lines, \

@@ -131,22 +131,25 @@ class Answer:
     faithfulness: float | None = None
     timings_ms: dict[str, int] = field(default_factory=dict)
     id: str | None = None
+    details: dict = field(default_factory=dict)  # extra fields: verification verdicts, request kind, ...
 
     def to_json(self) -> dict:
+        """The contract's object; urgency and triage come first, so emergency advice leads."""
         data: dict = {}
         if self.id is not None:
             data["id"] = self.id
         data.update(
             question=self.question,
-            answer=self.answer,
-            citations=[asdict(c) for c in self.citations],
-            contexts=[p.to_context() for p in self.contexts],
             urgency=self.urgency,
             triage=(
                 {"reason": self.triage.reason, "advice": self.triage.advice} if self.triage else None
             ),
+            answer=self.answer,
+            citations=[asdict(c) for c in self.citations],
+            contexts=[p.to_context() for p in self.contexts],
             abstained=self.abstained,
             faithfulness=self.faithfulness,
             timings_ms=dict(self.timings_ms),
         )
+        data.update(self.details)
         return data

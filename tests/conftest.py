@@ -56,3 +56,27 @@ def fake_embedder() -> HashingEmbedder:
 def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One index over the real corpus with the real embedder, shared by the model tests."""
     return tmp_path_factory.mktemp("real-index")
+
+
+class FakeJudge:
+    """Supports a statement when the passage contains it word for word, or when ``allow`` says so."""
+
+    name = "fake-judge"
+
+    def __init__(self, allow: dict[str, str] | None = None) -> None:
+        self.allow = allow or {}  # statement -> a phrase that the supporting passage contains
+        self.calls: list[tuple[str, str, str]] = []
+
+    def support(self, items):
+        self.calls.extend(items)
+        scores = []
+        for _question, statement, passage in items:
+            phrase = self.allow.get(statement)
+            contained = statement.rstrip(".").lower() in passage.lower()
+            scores.append(1.0 if contained or (phrase and phrase in passage) else 0.0)
+        return scores
+
+
+@pytest.fixture
+def fake_judge() -> FakeJudge:
+    return FakeJudge()

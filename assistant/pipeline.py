@@ -1,0 +1,252 @@
+"""The Assistant: triage -> rewrite -> retrieve -> generate -> verify, as a stream of typed events.
+
+>>> from assistant.generators import FakeGenerator
+>>> from assistant.judges import OverlapJudge
+>>> bot = Assistant(generator=FakeGenerator(["..."]), judge=OverlapJudge())  # cheap: nothing loads yet
+>>> bot.settings.generation.passages
+4
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .components import Components
+from .generators import Generator
+from .judges import Judge
+from .prompting import build_messages, is_abstention, passage_text, rewrite_followup, topic_terms
+from .questions import clean_question
+from .safety import REFUSALS, classify_request, is_instruction_like
+from .settings import Settings
+from .text import sentences
+from .types import Answer, Citation, Passage, Triage
+from .verify import Verification, Verifier
+
+
+@dataclass(frozen=True)
+class TriageEvent:
+    triage: Triage
+
+
+@dataclass(frozen=True)
+class EvidenceEvent:
+    passages: list[Passage]
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    text: str
+
+
+@dataclass(frozen=True)
+class FinalEvent:
+    answer: Answer
+
+
+Event = TriageEvent | EvidenceEvent | TokenEvent | FinalEvent
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.start = self.mark = time.perf_counter()
+        self.timings: dict[str, int] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = int((now - self.mark) * 1000)
+        self.mark = now
+
+    def since_start(self, name: str) -> None:
+        self.timings[name] = int((time.perf_counter() - self.start) * 1000)
+
+
+class Assistant:
+    """Answers questions from the corpus only; see ``stream`` for the order of events."""
+
+    def __init__(self, settings: Settings | None = None, components: Components | None = None,
+                 generator: Generator | None = None, judge: Judge | None = None) -> None:
+        self.settings = settings or Settings()
+        self.components = components or Components(self.settings)
+        self._generator = generator
+        self._judge = judge
+        self._terms: list[str] | None = None
+
+    @property
+    def generator(self) -> Generator:
+        if self._generator is None:
+            from .backends import make_generator
+
+            self._generator = make_generator(self.settings)
+        return self._generator
+
+    @property
+    def judge(self) -> Judge:
+        if self._judge is None:
+            from .backends import make_judge
+
+            self._judge = make_judge(self.settings, self.generator)
+        return self._judge
+
+    def warm_up(self) -> None:
+        """Load everything now (index, embedder, models) instead of on the first question."""
+        self.components.retriever()
+        self.components.triager().warm_up()
+        for part in (self.generator, self.judge):
+            if hasattr(part, "warm_up"):
+                part.warm_up()
+
+    def ask(self, question: str, history: Sequence[dict] = ()) -> Answer:
+        final = None
+        for event in self.stream(question, history):
+            if isinstance(event, FinalEvent):
+                final = event.answer
+        return final
+
+    def stream(self, question: str, history: Sequence[dict] = ()) -> Iterator[Event]:
+        """Events in order: TriageEvent, then (unless an emergency) EvidenceEvent, TokenEvents, FinalEvent."""
+        clock = _Clock()
+        cleaned = clean_question(question, self.settings.input.max_question_chars)
+        triage = self.components.triager().triage(cleaned, list(history))
+        clock.lap("triage")
+        yield TriageEvent(triage)
+        answer = Answer(question=cleaned, urgency=triage.urgency, triage=triage)
+        if triage.urgency == "emergency":
+            answer.answer = triage.advice
+            answer.details["request"] = "emergency"
+            yield FinalEvent(self._finish(answer, clock))
+            return
+        request = classify_request(cleaned)
+        answer.details["request"] = request.kind or "question"
+        query = request.cleaned_question if request.kind == "injection" else cleaned
+        if request.kind == "injection" and not query:
+            yield FinalEvent(self._finish(self._abstain(answer, REFUSALS["injection"], []), clock))
+            return
+        query = rewrite_followup(query, history, self._topic_terms())
+        answer.details["standalone_question"] = query
+        passages = self.components.retriever().retrieve(query, k=self.settings.generation.passages)
+        clock.lap("retrieve")
+        answer.contexts = passages
+        yield EvidenceEvent(passages)
+        if request.kind in ("dosing", "prognosis", "diagnosis"):
+            yield FinalEvent(self._finish(self._abstain(answer, REFUSALS[request.kind], passages), clock))
+            return
+        best = max((p.dense_score or 0.0 for p in passages), default=0.0)
+        if best < self.settings.verify.min_coverage:
+            yield FinalEvent(self._finish(self._abstain(answer, "", passages), clock))
+            return
+        draft = yield from self._generate(query, passages, clock)
+        answer.details["draft"] = draft
+        yield FinalEvent(self._finish(self._final(answer, query, draft, passages, request.kind, clock), clock))
+
+    def _generate(self, query: str, passages: list[Passage], clock: _Clock) -> Iterator[TokenEvent]:
+        pieces: list[str] = []
+        for piece in self.generator.stream(build_messages(query, passages),
+                                           self.settings.generation.max_new_tokens):
+            if not pieces:
+                clock.since_start("first_token")
+            pieces.append(piece)
+            yield TokenEvent(piece)
+        clock.lap("generate")
+        return "".join(pieces)
+
+    def _final(self, answer: Answer, query: str, draft: str, passages: list[Passage],
+               request_kind: str | None, clock: _Clock) -> Answer:
+        if is_abstention(draft):
+            clock.lap("verify")
+            return self._abstain(answer, "", passages)
+        verification = Verifier(self.judge, self.settings.verify.threshold,
+                                self.settings.verify.extra_candidates).verify(query, draft, passages)
+        clock.lap("verify")
+        answer.details["verification"] = [
+            {"sentence": v.text, "cited": list(v.cited), "supported_by": list(v.supported_by),
+             "score": round(v.score, 3), "kept": v.kept, "reason": v.reason} for v in verification.verdicts
+        ]
+        answer.details["draft_faithfulness"] = verification.draft_faithfulness
+        prefix = REFUSALS["injection"] + " " if request_kind == "injection" else ""
+        if verification.kept:
+            return self._cited(answer, prefix + verification.render(), verification, passages)
+        quoted = self._extractive(query, passages)
+        if quoted:
+            answer.details["extractive"] = True
+            text = prefix + "Here is what my sources say: " + " ".join(f"“{s}” [{n}]" for s, n in quoted)
+            return self._with_citations(answer, text, sorted({n for _, n in quoted}), passages, 1.0)
+        return self._abstain(answer, prefix.strip(), passages)
+
+    def _cited(self, answer: Answer, text: str, verification: Verification, passages: list[Passage]) -> Answer:
+        used = sorted({n for v in verification.kept for n in v.supported_by})
+        return self._with_citations(answer, text, used, passages, 1.0)
+
+    @staticmethod
+    def _with_citations(answer: Answer, text: str, used: list[int], passages: list[Passage],
+                        faithfulness: float) -> Answer:
+        answer.answer = text
+        answer.citations = [
+            Citation(n=n, chunk_id=passages[n - 1].chunk.chunk_id, doc_title=passages[n - 1].chunk.doc_title,
+                     section=passages[n - 1].chunk.section, source=passages[n - 1].chunk.source,
+                     text=passages[n - 1].chunk.text)
+            for n in used
+        ]
+        answer.faithfulness = faithfulness
+        return answer
+
+    def _extractive(self, query: str, passages: list[Passage]) -> list[tuple[str, int]]:
+        """The source sentences most similar to the question, with their passage numbers."""
+        candidates = [
+            (s, n) for n, p in enumerate(passages, start=1) for s, _, _ in sentences(passage_text(p.chunk))
+            if len(s) >= 25 and not s.endswith(":") and not is_instruction_like(s) and not s.startswith("[")
+        ]
+        if not candidates:
+            return []
+        embedder = self.components.embedder
+        vectors = embedder.embed([query] + [s for s, _ in candidates])
+        similarity = vectors[1:] @ vectors[0]
+        order = np.argsort(-similarity)[: self.settings.verify.extractive_sentences]
+        chosen = [i for i in order if similarity[i] >= self.settings.verify.extractive_min_similarity]
+        return [candidates[i] for i in sorted(chosen, key=lambda i: candidates[i][1])]
+
+    def _abstain(self, answer: Answer, lead: str, passages: list[Passage]) -> Answer:
+        topics = list(dict.fromkeys(p.chunk.section for p in passages[:3]))
+        message = (lead + " " if lead else "") + (
+            "I'm sorry — my sources don't cover that, so I can't answer it reliably. "
+            "Please ask your doctor or care team."
+        )
+        if topics:
+            message += f" My sources do cover related topics: {', '.join(topics)}."
+        answer.answer = message
+        answer.abstained = True
+        answer.citations = []
+        answer.faithfulness = None
+        return answer
+
+    def _finish(self, answer: Answer, clock: _Clock) -> Answer:
+        clock.since_start("total")
+        answer.timings_ms = dict(clock.timings)
+        return answer
+
+    def _topic_terms(self) -> list[str]:
+        if self._terms is None:
+            self._terms = topic_terms(self.components.index().chunks)
+        return self._terms
+
+
+def check_answer_contract(answer: Answer) -> list[str]:
+    """Problems with an answer's citations (empty when it keeps the contract's rules)."""
+    import re
+
+    problems = []
+    shown = {p.chunk.chunk_id: p.chunk.text for p in answer.contexts}
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    numbers = {c.n for c in answer.citations}
+    problems += [f"marker [{n}] has no citation" for n in sorted(markers - numbers)]
+    for citation in answer.citations:
+        if shown.get(citation.chunk_id) != citation.text:
+            problems.append(f"citation [{citation.n}] is not the full text of a shown context")
+        elif answer.contexts[citation.n - 1].chunk.chunk_id != citation.chunk_id:
+            problems.append(f"citation [{citation.n}] does not point to context {citation.n}")
+    if answer.abstained and (markers or answer.citations):
+        problems.append("an abstention carries citations")
+    return problems

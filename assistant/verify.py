@@ -1,0 +1,158 @@
+"""Check a draft answer sentence by sentence before anyone sees it.
+
+For each sentence of the draft:
+
+1. its ``[n]`` markers are parsed; numbers that point to no shown passage are stripped;
+2. cheap, certain checks run first: a dose or schedule is never shown; a number that no passage
+   contains is unsupported; a sentence copied from a passage is supported by it;
+3. otherwise the judge scores it against the passages it cites plus the passages that share the most
+   words with it (all sentences in one batch);
+4. it is kept only if some passage supports it, and its citation is re-pointed to the passage that
+   really does.
+
+>>> [(s.text, s.cited) for s in split_draft("It is rare [1]. It is immune [2][9]. Uncited.")]
+[('It is rare.', (1,)), ('It is immune.', (2, 9)), ('Uncited.', ())]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .judges import Judge
+from .safety import has_dose
+from .text import sentences, tokenize
+from .types import Passage
+
+_MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_NUMBER_WORDS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|half|percent)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DraftSentence:
+    text: str  # the sentence without its markers
+    cited: tuple[int, ...]  # passage numbers as the model wrote them
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    text: str
+    cited: tuple[int, ...]  # as written (invalid numbers included)
+    supported_by: tuple[int, ...]  # passages that support it (after re-pointing); empty if dropped
+    score: float  # best support score among the passages tried
+    reason: str  # "copied from [2]", "judge 0.93 on [1]", "number 500 is in no source", ...
+
+    @property
+    def kept(self) -> bool:
+        return bool(self.supported_by)
+
+    @property
+    def repointed(self) -> bool:
+        return self.kept and not set(self.supported_by) <= set(self.cited)
+
+
+@dataclass
+class Verification:
+    verdicts: list[SentenceVerdict] = field(default_factory=list)
+
+    @property
+    def kept(self) -> list[SentenceVerdict]:
+        return [v for v in self.verdicts if v.kept]
+
+    @property
+    def draft_faithfulness(self) -> float | None:
+        """Share of the draft's sentences that a passage supports (None for an empty draft)."""
+        return len(self.kept) / len(self.verdicts) if self.verdicts else None
+
+    def render(self) -> str:
+        """The kept sentences, each followed by its citation markers."""
+        return " ".join(f"{v.text} " + "".join(f"[{n}]" for n in v.supported_by) for v in self.kept)
+
+
+def split_draft(draft: str) -> list[DraftSentence]:
+    """Sentences of a draft with their markers; a marker opening a sentence belongs to the one before."""
+    out: list[DraftSentence] = []
+    for raw, _, _ in sentences(draft):
+        leading = re.match(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+", raw)
+        if leading and out:
+            prev = out[-1]
+            out[-1] = DraftSentence(prev.text, prev.cited + _numbers_in(leading.group()))
+            raw = raw[leading.end():]
+        cited = _numbers_in(" ".join(m.group() for m in _MARKERS.finditer(raw)))
+        text = _MARKERS.sub("", raw).strip()
+        text = re.sub(r"\s+([.!?,;:])", r"\1", text)
+        if text.strip(" .!?,;:-"):
+            out.append(DraftSentence(text, cited))
+    return out
+
+
+def _numbers_in(markers: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", markers))
+
+
+class Verifier:
+    def __init__(self, judge: Judge, threshold: float = 0.5, extra_candidates: int = 2) -> None:
+        self.judge = judge
+        self.threshold = threshold
+        self.extra_candidates = extra_candidates
+
+    def verify(self, question: str, draft: str, passages: Sequence[Passage]) -> Verification:
+        parsed = split_draft(draft)
+        verdicts: list[SentenceVerdict | None] = []
+        pending: list[tuple[int, DraftSentence, list[int]]] = []
+        for index, sentence in enumerate(parsed):
+            verdict = self._cheap_verdict(sentence, passages)
+            verdicts.append(verdict)
+            if verdict is None:
+                pending.append((index, sentence, self._candidates(sentence, passages)))
+        items = [(question, s.text, passages[n - 1].chunk.text) for _, s, cands in pending for n in cands]
+        scores = iter(self.judge.support(items) if items else [])
+        for index, sentence, candidates in pending:
+            scored = {n: next(scores) for n in candidates}
+            verdicts[index] = self._judged_verdict(sentence, scored)
+        return Verification([v for v in verdicts if v is not None])
+
+    def _cheap_verdict(self, sentence: DraftSentence, passages: Sequence[Passage]) -> SentenceVerdict | None:
+        text = sentence.text
+        if has_dose(text):
+            return SentenceVerdict(text, sentence.cited, (), 0.0, "gives a dose or schedule")
+        corpus = " ".join(p.chunk.text for p in passages).lower()
+        for number in _NUMBER.findall(text) + _NUMBER_WORDS.findall(text):
+            if not re.search(rf"\b{re.escape(number.lower())}\b", corpus):
+                return SentenceVerdict(text, sentence.cited, (), 0.0, f"number '{number}' is in no source")
+        needle = _squash(text.rstrip("."))
+        copied = [i for i, p in enumerate(passages, start=1) if len(needle) > 20 and needle in _squash(p.chunk.text)]
+        if copied:
+            best = [n for n in sentence.cited if n in copied] or copied[:1]
+            return SentenceVerdict(text, sentence.cited, tuple(best), 1.0, f"copied from [{best[0]}]")
+        return None
+
+    def _candidates(self, sentence: DraftSentence, passages: Sequence[Passage]) -> list[int]:
+        valid = [n for n in dict.fromkeys(sentence.cited) if 1 <= n <= len(passages)]
+        words = set(tokenize(sentence.text))
+        overlap = sorted(
+            (n for n in range(1, len(passages) + 1) if n not in valid),
+            key=lambda n: -len(words & set(tokenize(passages[n - 1].chunk.text))),
+        )
+        return valid + overlap[: self.extra_candidates]
+
+    def _judged_verdict(self, sentence: DraftSentence, scored: dict[int, float]) -> SentenceVerdict:
+        best_n = max(scored, key=scored.get) if scored else None
+        best = scored.get(best_n, 0.0) if best_n else 0.0
+        cited_ok = [n for n in sentence.cited if scored.get(n, 0.0) >= self.threshold]
+        if cited_ok:
+            return SentenceVerdict(sentence.text, sentence.cited, tuple(cited_ok), best,
+                                   f"judge {max(scored[n] for n in cited_ok):.2f} on the cited passage")
+        if best_n is not None and best >= self.threshold:
+            return SentenceVerdict(sentence.text, sentence.cited, (best_n,), best,
+                                   f"judge {best:.2f} on [{best_n}] (citation re-pointed)")
+        return SentenceVerdict(sentence.text, sentence.cited, (), best,
+                               f"no passage supports it (best judge score {best:.2f})")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()

@@ -1,0 +1,66 @@
+from assistant.types import Chunk, Passage
+from assistant.verify import Verifier, split_draft
+from tests.conftest import FakeJudge
+
+
+def passages(*texts: str) -> list[Passage]:
+    return [Passage(Chunk(f"c{i}", "d", "Doc", "S", t, 0, len(t)), 1.0, i) for i, t in enumerate(texts, 1)]
+
+
+SHOWN = passages(
+    "Tumor cells do not spread into the brain. The immune system attacks nerves.",
+    "Doctors treat the cancer first. Steroids calm the immune system.",
+)
+
+
+def test_split_draft_parses_markers_in_every_position():
+    parsed = split_draft("One fact [1]. [2] Two facts [1, 2]. Three [3][1]! No marker.")
+    assert [(s.text, s.cited) for s in parsed] == [
+        ("One fact.", (1, 2)), ("Two facts.", (1, 2)), ("Three!", (3, 1)), ("No marker.", ())]
+
+
+def test_copied_sentence_is_supported_without_asking_the_judge():
+    judge = FakeJudge()
+    result = Verifier(judge).verify("q", "The immune system attacks nerves [1].", SHOWN)
+    assert [v.supported_by for v in result.verdicts] == [(1,)]
+    assert judge.calls == [] and result.render() == "The immune system attacks nerves. [1]"
+
+
+def test_unsupported_sentence_is_dropped_and_faithfulness_counts_it():
+    judge = FakeJudge(allow={"Steroids calm the immune system down.": "Steroids calm"})
+    draft = "Tumor cells spread into the brain [1]. Steroids calm the immune system down [2]."
+    result = Verifier(judge).verify("q", draft, SHOWN)
+    assert [v.kept for v in result.verdicts] == [False, True]
+    assert result.draft_faithfulness == 0.5
+    assert result.render() == "Steroids calm the immune system down. [2]"
+
+
+def test_citation_to_no_shown_passage_is_stripped_and_repointed():
+    judge = FakeJudge(allow={"Steroids help calm it.": "Steroids calm"})
+    result = Verifier(judge).verify("q", "Steroids help calm it [7].", SHOWN)
+    verdict = result.verdicts[0]
+    assert verdict.cited == (7,) and verdict.supported_by == (2,) and verdict.repointed
+    assert "[7]" not in result.render() and result.render().endswith("[2]")
+
+
+def test_wrong_citation_is_repointed_to_the_passage_that_supports_it():
+    judge = FakeJudge(allow={"Doctors treat the cancer before anything else.": "treat the cancer first"})
+    result = Verifier(judge).verify("q", "Doctors treat the cancer before anything else [1].", SHOWN)
+    assert result.verdicts[0].supported_by == (2,)
+    assert "re-pointed" in result.verdicts[0].reason
+
+
+def test_doses_and_invented_numbers_never_pass():
+    judge = FakeJudge(allow={"Take prednisone 1-2 mg per day.": "Steroids",
+                             "About 40 percent of people get it.": "immune"})
+    draft = "Take prednisone 1-2 mg per day [2]. About 40 percent of people get it [1]."
+    result = Verifier(judge).verify("q", draft, SHOWN)
+    assert [v.kept for v in result.verdicts] == [False, False]
+    assert result.verdicts[0].reason == "gives a dose or schedule"
+    assert "in no source" in result.verdicts[1].reason
+    assert result.render() == ""
+
+
+def test_uncited_sentence_gets_the_citation_of_the_passage_that_supports_it():
+    result = Verifier(FakeJudge()).verify("q", "Doctors treat the cancer first.", SHOWN)
+    assert result.verdicts[0].supported_by == (2,)
