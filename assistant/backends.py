@@ -6,6 +6,7 @@ sees the ``Generator`` and ``Judge`` protocols.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import os
@@ -16,15 +17,25 @@ from pathlib import Path
 from .errors import ModelError
 from .generators import BUNDLED_GENERATOR, Generator, OpenAICompatibleGenerator, TransformersGenerator
 from .index import log_to_stderr
-from .judges import JUDGE_SYSTEM, JUDGE_TEMPLATE, Judge, LLMJudge
+from .judges import Judge, LLMJudge, judge_messages
 from .settings import Settings
+
+
+def resolve_backend(settings: Settings) -> str:
+    """The backend 'auto' stands for: llama-cpp where it can run the model, else transformers."""
+    g = settings.generation
+    if g.backend != "auto":
+        return g.backend
+    gguf_model = g.model == BUNDLED_GENERATOR or g.model.lower().endswith(".gguf")
+    return "llama-cpp" if gguf_model and importlib.util.find_spec("llama_cpp") else "transformers"
 
 
 def make_generator(settings: Settings) -> Generator:
     g = settings.generation
-    if g.backend == "openai":
+    backend = resolve_backend(settings)
+    if backend == "openai":
         return OpenAICompatibleGenerator(g.openai_base_url, g.openai_model, g.openai_api_key_env)
-    if g.backend == "llama-cpp":
+    if backend == "llama-cpp":
         return LlamaCppGenerator(g.model, settings.paths.cache_dir, g.threads, g.context_tokens)
     return TransformersGenerator(g.model, settings.paths.cache_dir, threads=g.threads, log=log_to_stderr,
                                  dtype=g.torch_dtype)
@@ -56,12 +67,6 @@ def yes_probability(top_logprobs: Sequence[dict]) -> float:
         elif word == "no":
             no += math.exp(entry["logprob"])
     return yes / (yes + no) if yes + no > 0 else 0.0
-
-
-def _judge_messages(question: str, statement: str, passage: str) -> list[dict[str, str]]:
-    return [{"role": "system", "content": JUDGE_SYSTEM},
-            {"role": "user", "content": JUDGE_TEMPLATE.format(passage=passage, question=question,
-                                                              statement=statement)}]
 
 
 class LlamaCppGenerator:
@@ -106,41 +111,75 @@ class LlamaCppGenerator:
     def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
         self.warm_up()
         with self.lock:
-            chunks = self.llama.create_chat_completion(
-                messages=messages, max_tokens=max_new_tokens, temperature=0.0, top_k=1,
-                repeat_penalty=1.05, stream=True,
+            # The prompt is rendered by chatml() for generation and judging alike, so llama.cpp's
+            # prefix cache sees the same system-prompt tokens in both.
+            chunks = self.llama.create_completion(
+                prompt=chatml(messages), max_tokens=max_new_tokens, temperature=0.0, top_k=1,
+                repeat_penalty=1.05, stream=True, stop=["<|im_end|>", "<|endoftext|>"],
             )
             for chunk in chunks:
-                piece = chunk["choices"][0]["delta"].get("content")
+                piece = chunk["choices"][0]["text"]
                 if piece:
                     yield piece
 
 
 class LlamaCppJudge:
-    """P(Yes) from llama.cpp's log-probabilities of the first answer token."""
+    """P(Yes) vs P(No) from llama.cpp's next-token logits.
+
+    Items run sorted by passage, and each prompt is evaluated only from where it departs from the
+    tokens already in llama.cpp's cache: the shared system prompt and a repeated passage cost nothing.
+    """
 
     def __init__(self, generator: LlamaCppGenerator) -> None:
         self.generator = generator
         self.name = f"llm-judge:{generator.name}"
+        self._yes_no: tuple[int, int] | None = None
 
     def warm_up(self) -> None:
         self.generator.warm_up()
+        if self._yes_no is None:
+            llama = self.generator.llama
+            self._yes_no = (llama.tokenize(b"Yes", add_bos=False)[0], llama.tokenize(b"No", add_bos=False)[0])
 
     def support(self, items: Sequence[tuple[str, str, str]]) -> list[float]:
         self.warm_up()
-        # Same-passage items run back to back so llama.cpp reuses the cached prompt prefix.
-        order = sorted(range(len(items)), key=lambda i: items[i][2])
+        order = sorted(range(len(items)), key=lambda i: (items[i][2], items[i][0]))
         scores = [0.0] * len(items)
         with self.generator.lock:
             for i in order:
-                question, statement, passage = items[i]
-                result = self.generator.llama.create_chat_completion(
-                    messages=_judge_messages(question, statement, passage), max_tokens=1, temperature=0.0,
-                    logprobs=True, top_logprobs=10,
-                )
-                content = result["choices"][0]["logprobs"]["content"]
-                scores[i] = yes_probability(content[0]["top_logprobs"]) if content else 0.0
+                scores[i] = self._score(judge_messages(*items[i]))
         return scores
+
+    def yes_probability(self, messages: list[dict[str, str]]) -> float:
+        self.warm_up()
+        with self.generator.lock:
+            return self._score(messages)
+
+    def _score(self, messages: list[dict[str, str]]) -> float:
+        import numpy as np
+
+        llama = self.generator.llama
+        tokens = llama.tokenize(chatml(messages).encode(), add_bos=False, special=True)
+        cached = 0
+        for old, new in zip(llama.input_ids[: llama.n_tokens], tokens, strict=False):
+            if old != new:
+                break
+            cached += 1
+        llama.n_tokens = min(cached, len(tokens) - 1)  # always evaluate at least the last token
+        llama.eval(tokens[llama.n_tokens:])
+        logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),))
+        yes, no = self._yes_no
+        return float(1.0 / (1.0 + math.exp(float(logits[no]) - float(logits[yes]))))
+
+
+def chatml(messages: list[dict[str, str]]) -> str:
+    """Qwen's chat format, ending where the assistant's reply starts.
+
+    >>> chatml([{"role": "user", "content": "Hi"}])
+    '<|im_start|>user\\nHi<|im_end|>\\n<|im_start|>assistant\\n'
+    """
+    turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+    return turns + "<|im_start|>assistant\n"
 
 
 class OpenAICompatibleJudge:
@@ -159,7 +198,7 @@ class OpenAICompatibleJudge:
             headers["Authorization"] = f"Bearer {os.environ[g.api_key_env]}"
         scores = []
         for question, statement, passage in items:
-            body = {"model": g.model, "messages": _judge_messages(question, statement, passage),
+            body = {"model": g.model, "messages": judge_messages(question, statement, passage),
                     "max_tokens": 1, "temperature": 0, "logprobs": True, "top_logprobs": 10}
             try:
                 response = httpx.post(f"{g.base_url}/chat/completions", json=body, headers=headers,

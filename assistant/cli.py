@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", type=Path, default=None, help="gold JSONL (default: eval/gold.jsonl)")
     e.add_argument("--modes", default="dense,bm25,hybrid", help="comma-separated retrievers")
     e.add_argument("--json", action="store_true")
+    e = eval_sub.add_parser("answers", parents=[common], help="answer quality and latency on the gold set")
+    e.add_argument("--gold", type=Path, default=None, help="gold JSONL (default: eval/gold.jsonl)")
+    e.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    e.add_argument("--out", type=Path, default=None, help="also write every answer here (JSONL)")
+    e.add_argument("--json", action="store_true")
     e = eval_sub.add_parser("triage", parents=[common], help="per-class recall and confusion matrix")
     e.add_argument("--set", type=Path, default=None, help="labelled JSONL (default: eval/triage.jsonl)")
     e.add_argument("--json", action="store_true")
@@ -237,6 +242,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         from .evaluation.retrieval_eval import run_retrieval_eval
 
         return run_retrieval_eval(args, settings)
+    if args.eval_command == "answers":
+        from .evaluation.answers_eval import run_answers_eval
+
+        return run_answers_eval(args, settings)
     if args.eval_command == "triage":
         from .evaluation.triage_eval import run_triage_eval
 

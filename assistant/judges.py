@@ -2,7 +2,8 @@
 
 ``support(items)`` takes ``(question, statement, passage)`` triples and returns P(supported) in
 [0, 1] for each. The question is there so that short statements ("lung cancer") are judged in
-context.
+context. Model judges also offer ``yes_probability(messages)`` for any yes/no prompt (the
+pipeline's coverage check); a judge without it simply skips that check.
 
 * ``LLMJudge`` — the generator's own model: P(Yes) vs P(No) from the next-token logits of a yes/no
   prompt, for a whole batch in one forward pass.
@@ -22,12 +23,21 @@ from typing import Protocol, runtime_checkable
 
 from .text import tokenize
 
-JUDGE_SYSTEM = "You are a careful fact checker. Answer with a single word: Yes or No."
 JUDGE_TEMPLATE = (
-    "Passage:\n{passage}\n\nA patient asked: {question}\nAnswer statement: {statement}\n\n"
-    "Is every part of the answer statement directly supported by the passage (no added facts, numbers, "
-    "or reversed meaning)? Answer Yes or No."
+    "Passage:\n{passage}\n\nA patient asked: {question}\nStatement: {statement}\n\n"
+    "Is the statement directly supported by the passage — same meaning, nothing added or reversed? "
+    "Answer Yes or No."
 )
+
+
+def judge_messages(question: str, statement: str, passage: str) -> list[dict[str, str]]:
+    """The yes/no prompt. It shares the generator's system prompt, so a model backend with prefix
+    caching (llama.cpp) reuses those tokens between answering and judging."""
+    from .prompting import SYSTEM_PROMPT
+
+    return [{"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": JUDGE_TEMPLATE.format(passage=passage, question=question,
+                                                              statement=statement)}]
 
 
 @runtime_checkable
@@ -73,18 +83,18 @@ class LLMJudge:
             scores.extend(self._batch(items[start:start + self.batch_size]))
         return scores
 
+    def yes_probability(self, messages: list[dict[str, str]]) -> float:
+        self.warm_up()
+        return self._batch_prompts([messages])[0]
+
     def _batch(self, items: Sequence[tuple[str, str, str]]) -> list[float]:
+        return self._batch_prompts([judge_messages(q, s, p) for q, s, p in items])
+
+    def _batch_prompts(self, prompts: Sequence[list[dict[str, str]]]) -> list[float]:
         import torch
 
         tok = self.generator.tokenizer
-        texts = [
-            tok.apply_chat_template(
-                [{"role": "system", "content": JUDGE_SYSTEM},
-                 {"role": "user", "content": JUDGE_TEMPLATE.format(passage=p, question=q, statement=s)}],
-                tokenize=False, add_generation_prompt=True,
-            )
-            for q, s, p in items
-        ]
+        texts = [tok.apply_chat_template(m, tokenize=False, add_generation_prompt=True) for m in prompts]
         tok.padding_side = "left"
         batch = tok(texts, return_tensors="pt", padding=True)
         mask = batch.attention_mask

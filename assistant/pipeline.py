@@ -18,7 +18,15 @@ import numpy as np
 from .components import Components
 from .generators import Generator
 from .judges import Judge
-from .prompting import build_messages, is_abstention, passage_text, rewrite_followup, topic_terms
+from .prompting import (
+    build_messages,
+    coverage_messages,
+    excerpt,
+    is_abstention,
+    passage_text,
+    rewrite_followup,
+    topic_terms,
+)
 from .questions import clean_question
 from .safety import REFUSALS, classify_request, is_instruction_like
 from .settings import Settings
@@ -138,13 +146,42 @@ class Assistant:
         if best < self.settings.verify.min_coverage:
             yield FinalEvent(self._finish(self._abstain(answer, "", passages), clock))
             return
-        draft = yield from self._generate(query, passages, clock)
+        texts = self._excerpts(query, passages)
+        covered = self._coverage(build_messages(query, passages, texts))
+        answer.details["answerable"] = covered
+        if covered is not None and covered < self.settings.verify.min_answerable:
+            clock.lap("coverage")
+            yield FinalEvent(self._finish(self._abstain(answer, "", passages), clock))
+            return
+        draft = yield from self._generate(query, passages, texts, clock)
         answer.details["draft"] = draft
-        yield FinalEvent(self._finish(self._final(answer, query, draft, passages, request.kind, clock), clock))
+        final = self._final(answer, query, draft, passages, texts, request.kind, clock)
+        yield FinalEvent(self._finish(final, clock))
 
-    def _generate(self, query: str, passages: list[Passage], clock: _Clock) -> Iterator[TokenEvent]:
+    def _coverage(self, messages: list[dict[str, str]]) -> float | None:
+        """The model's P(Yes) that the passages answer the question (None if the judge can't say)."""
+        ask = getattr(self.judge, "yes_probability", None)
+        return round(ask(coverage_messages(messages)), 3) if ask else None
+
+    def _excerpts(self, query: str, passages: list[Passage]) -> list[str]:
+        """What the model sees of each passage: short ones whole, long ones cut to the relevant sentences."""
+        limit = self.settings.generation.excerpt_chars
+        texts = [passage_text(p.chunk) for p in passages]
+        long_ones = [i for i, t in enumerate(texts) if len(t) > limit]
+        if not long_ones:
+            return texts
+        split = {i: [s for s, _, _ in sentences(texts[i])] for i in long_ones}
+        flat = [s for i in long_ones for s in split[i]]
+        vectors = self.components.embedder.embed([query] + flat)
+        similarity = iter((vectors[1:] @ vectors[0]).tolist())
+        for i in long_ones:
+            texts[i] = excerpt(texts[i], [next(similarity) for _ in split[i]], limit)
+        return texts
+
+    def _generate(self, query: str, passages: list[Passage], texts: list[str],
+                  clock: _Clock) -> Iterator[TokenEvent]:
         pieces: list[str] = []
-        for piece in self.generator.stream(build_messages(query, passages),
+        for piece in self.generator.stream(build_messages(query, passages, texts),
                                            self.settings.generation.max_new_tokens):
             if not pieces:
                 clock.since_start("first_token")
@@ -153,13 +190,13 @@ class Assistant:
         clock.lap("generate")
         return "".join(pieces)
 
-    def _final(self, answer: Answer, query: str, draft: str, passages: list[Passage],
+    def _final(self, answer: Answer, query: str, draft: str, passages: list[Passage], texts: list[str],
                request_kind: str | None, clock: _Clock) -> Answer:
         if is_abstention(draft):
             clock.lap("verify")
             return self._abstain(answer, "", passages)
-        verification = Verifier(self.judge, self.settings.verify.threshold,
-                                self.settings.verify.extra_candidates).verify(query, draft, passages)
+        verifier = Verifier(self.judge, self.settings.verify.threshold, self.settings.verify.extra_candidates)
+        verification = verifier.verify(query, draft, passages, texts)
         clock.lap("verify")
         answer.details["verification"] = [
             {"sentence": v.text, "cited": list(v.cited), "supported_by": list(v.supported_by),
@@ -169,7 +206,9 @@ class Assistant:
         prefix = REFUSALS["injection"] + " " if request_kind == "injection" else ""
         if verification.kept:
             return self._cited(answer, prefix + verification.render(), verification, passages)
-        quoted = self._extractive(query, passages)
+        covered = answer.details.get("answerable")
+        quotable = covered is None or covered >= self.settings.verify.min_answerable_for_quotes
+        quoted = self._extractive(query, passages) if quotable else []
         if quoted:
             answer.details["extractive"] = True
             text = prefix + "Here is what my sources say: " + " ".join(f"“{s}” [{n}]" for s, n in quoted)
@@ -210,7 +249,7 @@ class Assistant:
 
     def _abstain(self, answer: Answer, lead: str, passages: list[Passage]) -> Answer:
         topics = list(dict.fromkeys(p.chunk.section for p in passages[:3]))
-        message = (lead + " " if lead else "") + (
+        message = (lead + " Please ask your doctor or care team.") if lead else (
             "I'm sorry — my sources don't cover that, so I can't answer it reliably. "
             "Please ask your doctor or care team."
         )

@@ -33,7 +33,8 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _DOSING = re.compile(
-    r"\b(?:dose|doses|dosage|dosing|how much|how many (?:mg|milligrams|pills|tablets|units)|mg\b|milligrams?|"
+    r"\b(?:dose|doses|dosage|dosing|how many (?:mg|milligrams|pills|tablets|units)|mg\b|milligrams?|"
+    r"how much (?:\w+ ){0,3}(?:should|do|can|to) (?:i |he |she |we |they |you )?(?:take|give|use|have)|"
     r"how often should (?:i|he|she|we) take|lethal|overdose)\b",
     re.IGNORECASE,
 )

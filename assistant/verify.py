@@ -100,45 +100,63 @@ class Verifier:
         self.threshold = threshold
         self.extra_candidates = extra_candidates
 
-    def verify(self, question: str, draft: str, passages: Sequence[Passage]) -> Verification:
+    def verify(self, question: str, draft: str, passages: Sequence[Passage],
+               texts: Sequence[str] | None = None) -> Verification:
+        """``texts``: what the generator saw of each passage (defaults to the chunk texts).
+
+        Round 1 judges each sentence against the passages it cites (or, uncited, the one sharing the
+        most words); round 2 tries other passages only for the sentences round 1 did not support.
+        """
+        texts = list(texts) if texts is not None else [p.chunk.text for p in passages]
         parsed = split_draft(draft)
-        verdicts: list[SentenceVerdict | None] = []
-        pending: list[tuple[int, DraftSentence, list[int]]] = []
-        for index, sentence in enumerate(parsed):
-            verdict = self._cheap_verdict(sentence, passages)
-            verdicts.append(verdict)
-            if verdict is None:
-                pending.append((index, sentence, self._candidates(sentence, passages)))
-        items = [(question, s.text, passages[n - 1].chunk.text) for _, s, cands in pending for n in cands]
-        scores = iter(self.judge.support(items) if items else [])
-        for index, sentence, candidates in pending:
-            scored = {n: next(scores) for n in candidates}
-            verdicts[index] = self._judged_verdict(sentence, scored)
+        verdicts: list[SentenceVerdict | None] = [self._cheap_verdict(s, texts) for s in parsed]
+        pending = [i for i, v in enumerate(verdicts) if v is None]
+        ranked = {i: self._candidates(parsed[i], texts) for i in pending}
+        scored: dict[int, dict[int, float]] = {i: {} for i in pending}
+        first = {i: ranked[i][: max(1, len(self._valid(parsed[i], texts)))] for i in pending}
+        self._judge_round(question, parsed, texts, first, scored)
+        retry = {i: ranked[i][len(first[i]):][: self.extra_candidates] for i in pending
+                 if max(scored[i].values(), default=0.0) < self.threshold}
+        self._judge_round(question, parsed, texts, retry, scored)
+        for i in pending:
+            verdicts[i] = self._judged_verdict(parsed[i], scored[i])
         return Verification([v for v in verdicts if v is not None])
 
-    def _cheap_verdict(self, sentence: DraftSentence, passages: Sequence[Passage]) -> SentenceVerdict | None:
+    def _judge_round(self, question: str, parsed: list[DraftSentence], texts: list[str],
+                     plan: dict[int, list[int]], scored: dict[int, dict[int, float]]) -> None:
+        jobs = [(i, n) for i, numbers in plan.items() for n in numbers]
+        if not jobs:
+            return
+        results = self.judge.support([(question, parsed[i].text, texts[n - 1]) for i, n in jobs])
+        for (i, n), score in zip(jobs, results, strict=True):
+            scored[i][n] = score
+
+    def _cheap_verdict(self, sentence: DraftSentence, texts: list[str]) -> SentenceVerdict | None:
         text = sentence.text
         if has_dose(text):
             return SentenceVerdict(text, sentence.cited, (), 0.0, "gives a dose or schedule")
-        corpus = " ".join(p.chunk.text for p in passages).lower()
+        corpus = " ".join(texts).lower()
         for number in _NUMBER.findall(text) + _NUMBER_WORDS.findall(text):
             if not re.search(rf"\b{re.escape(number.lower())}\b", corpus):
                 return SentenceVerdict(text, sentence.cited, (), 0.0, f"number '{number}' is in no source")
         needle = _squash(text.rstrip("."))
-        copied = [i for i, p in enumerate(passages, start=1) if len(needle) > 20 and needle in _squash(p.chunk.text)]
+        copied = [i for i, t in enumerate(texts, start=1) if len(needle) > 20 and needle in _squash(t)]
         if copied:
             best = [n for n in sentence.cited if n in copied] or copied[:1]
             return SentenceVerdict(text, sentence.cited, tuple(best), 1.0, f"copied from [{best[0]}]")
         return None
 
-    def _candidates(self, sentence: DraftSentence, passages: Sequence[Passage]) -> list[int]:
-        valid = [n for n in dict.fromkeys(sentence.cited) if 1 <= n <= len(passages)]
+    @staticmethod
+    def _valid(sentence: DraftSentence, texts: list[str]) -> list[int]:
+        return [n for n in dict.fromkeys(sentence.cited) if 1 <= n <= len(texts)]
+
+    def _candidates(self, sentence: DraftSentence, texts: list[str]) -> list[int]:
+        """Cited passages first, then the others by how many words they share with the sentence."""
+        valid = self._valid(sentence, texts)
         words = set(tokenize(sentence.text))
-        overlap = sorted(
-            (n for n in range(1, len(passages) + 1) if n not in valid),
-            key=lambda n: -len(words & set(tokenize(passages[n - 1].chunk.text))),
-        )
-        return valid + overlap[: self.extra_candidates]
+        overlap = sorted((n for n in range(1, len(texts) + 1) if n not in valid),
+                         key=lambda n: -len(words & set(tokenize(texts[n - 1]))))
+        return valid + overlap
 
     def _judged_verdict(self, sentence: DraftSentence, scored: dict[int, float]) -> SentenceVerdict:
         best_n = max(scored, key=scored.get) if scored else None

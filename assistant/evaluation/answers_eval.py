@@ -1,0 +1,148 @@
+"""``assistant eval answers``: run the Assistant over eval/gold.jsonl and measure its answers.
+
+Per answer: the gold fact present (any of the gold ``fact`` phrases, case-insensitive), citation
+validity (:func:`check_answer_contract`), abstention, faithfulness of shown sentences (each re-judged
+against the full text of the passage it cites), time to first token and to the final answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ..pipeline import Assistant, check_answer_contract
+from ..settings import Settings
+from ..types import Answer
+from ..verify import split_draft
+from .retrieval_eval import DEFAULT_GOLD, GoldQuestion, load_gold
+
+
+def fact_present(answer_text: str, facts: tuple[str, ...]) -> bool:
+    """True when any gold phrase occurs in the answer (case-insensitive).
+
+    >>> fact_present("It is not caused by spreading [1].", ("not caused",)), fact_present("Yes.", ("no",))
+    (True, False)
+    """
+    text = answer_text.lower()
+    return any(re.search(rf"\b{re.escape(f.lower())}", text) for f in facts)
+
+
+def shown_sentence_support(assistant: Assistant, answer: Answer) -> tuple[int, int]:
+    """(supported, shown): each shown sentence re-judged against the full text of its cited passages."""
+    if answer.abstained or not answer.answer:
+        return 0, 0
+    by_n = {c.n: c.text for c in answer.citations}
+    items, owners = [], []
+    sentences = split_draft(answer.answer)
+    for index, sentence in enumerate(sentences):
+        for n in sentence.cited:
+            if n in by_n:
+                items.append((answer.question, sentence.text.strip("“”"), by_n[n]))
+                owners.append(index)
+    scores = assistant.judge.support(items) if items else []
+    best: dict[int, float] = {}
+    for owner, score in zip(owners, scores, strict=True):
+        best[owner] = max(best.get(owner, 0.0), score)
+    supported = sum(1 for i in range(len(sentences)) if best.get(i, 0.0) >= assistant.settings.verify.threshold)
+    return supported, len(sentences)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile.
+
+    >>> percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)
+    9
+    """
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered)) - 1))]
+
+
+def evaluate_answers(assistant: Assistant, gold: list[GoldQuestion], out: Path | None = None) -> dict:
+    rows = []
+    sink = out.open("w", encoding="utf-8") if out else None
+    try:
+        for item in tqdm(gold, desc="Answering gold questions", unit="q", file=sys.stderr):
+            answer = assistant.ask(item.question)
+            answer.id = item.id
+            supported, shown = shown_sentence_support(assistant, answer)
+            row = {
+                "id": item.id, "answerable": item.answerable, "abstained": answer.abstained,
+                "fact_present": item.answerable and not answer.abstained and fact_present(answer.answer, item.fact),
+                "citation_problems": check_answer_contract(answer), "supported": supported, "shown": shown,
+                "first_token_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms["total"],
+            }
+            rows.append(row)
+            if sink:
+                sink.write(json.dumps({**answer.to_json(), "eval": row}, ensure_ascii=False) + "\n")
+                sink.flush()
+    finally:
+        if sink:
+            sink.close()
+    return summarise(rows)
+
+
+def summarise(rows: list[dict]) -> dict:
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    first = [r["first_token_ms"] for r in rows if r["first_token_ms"] is not None]
+    total = [r["total_ms"] for r in rows if not r["abstained"] or r["first_token_ms"] is not None]
+    shown = sum(r["shown"] for r in rows)
+    return {
+        "questions": len(rows),
+        "fact_present": _share(sum(r["fact_present"] for r in answerable), len(answerable)),
+        "shown_sentences_supported": _share(sum(r["supported"] for r in rows), shown),
+        "shown_sentences": shown,
+        "citation_validity": _share(sum(not r["citation_problems"] for r in rows), len(rows)),
+        "abstention_accuracy": _share(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
+        "false_abstentions": _share(sum(r["abstained"] for r in answerable), len(answerable)),
+        "first_token_ms": _quantiles(first),
+        "final_answer_ms": _quantiles(total),
+    }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _quantiles(values: list[float]) -> dict:
+    if not values:
+        return {}
+    return {"p50": statistics.median(values), "p90": percentile(values, 0.9), "n": len(values)}
+
+
+def markdown(summary: dict) -> str:
+    def pct(value):
+        return "n/a" if value is None else f"{value:.1%}"
+
+    ft, fa = summary["first_token_ms"], summary["final_answer_ms"]
+    lines = [
+        "| metric | value |", "|---|---|",
+        f"| answers with the gold fact (answerable) | {pct(summary['fact_present'])} |",
+        f"| shown sentences supported (re-judged) | {pct(summary['shown_sentences_supported'])} "
+        f"of {summary['shown_sentences']} |",
+        f"| citation validity | {pct(summary['citation_validity'])} |",
+        f"| abstention accuracy (unanswerable) | {pct(summary['abstention_accuracy'])} |",
+        f"| false abstentions (answerable) | {pct(summary['false_abstentions'])} |",
+    ]
+    if ft:
+        lines.append(f"| time to first token p50 / p90 | {ft['p50'] / 1000:.1f} s / {ft['p90'] / 1000:.1f} s |")
+    if fa:
+        lines.append(f"| time to final answer p50 / p90 | {fa['p50'] / 1000:.1f} s / {fa['p90'] / 1000:.1f} s |")
+    return "\n".join(lines)
+
+
+def run_answers_eval(args: argparse.Namespace, settings: Settings) -> int:
+    gold = load_gold(args.gold or DEFAULT_GOLD)
+    if args.limit:
+        gold = gold[: args.limit]
+    assistant = Assistant(settings)
+    assistant.warm_up()
+    summary = evaluate_answers(assistant, gold, args.out)
+    print(json.dumps(summary, indent=2) if args.json else markdown(summary))
+    return 0
