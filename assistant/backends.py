@@ -36,9 +36,9 @@ def make_generator(settings: Settings) -> Generator:
     if backend == "openai":
         return OpenAICompatibleGenerator(g.openai_base_url, g.openai_model, g.openai_api_key_env)
     if backend == "llama-cpp":
-        return LlamaCppGenerator(g.model, settings.paths.cache_dir, g.threads, g.context_tokens)
+        return LlamaCppGenerator(g.model, settings.paths.cache_dir, g.threads, g.context_tokens, g.min_new_tokens)
     return TransformersGenerator(g.model, settings.paths.cache_dir, threads=g.threads, log=log_to_stderr,
-                                 dtype=g.torch_dtype)
+                                 dtype=g.torch_dtype, min_new_tokens=g.min_new_tokens)
 
 
 def make_judge(settings: Settings, generator: Generator) -> Judge:
@@ -72,8 +72,10 @@ def yes_probability(top_logprobs: Sequence[dict]) -> float:
 class LlamaCppGenerator:
     """The bundled Q4_K_M GGUF (or any GGUF file) run by llama.cpp; loads in ``warm_up()``."""
 
-    def __init__(self, model: str, cache_dir: Path, threads: int = 2, context_tokens: int = 2048) -> None:
+    def __init__(self, model: str, cache_dir: Path, threads: int = 2, context_tokens: int = 2048,
+                 min_new_tokens: int = 12) -> None:
         self.name = f"llama-cpp:{model}"
+        self.min_new_tokens = min_new_tokens
         self.model_ref = model
         self._cache_dir = cache_dir
         self._threads = threads
@@ -97,6 +99,15 @@ class LlamaCppGenerator:
                                n_batch=512, verbose=False, seed=0)
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"llama.cpp could not load {path}: {exc}") from exc
+        self._prime_system_prompt()
+
+    def _prime_system_prompt(self) -> None:
+        """Evaluate the fixed system prompt once, so every later prompt starts from cached tokens."""
+        from .prompting import SYSTEM_PROMPT
+
+        prefix = chatml([{"role": "system", "content": SYSTEM_PROMPT}])[: -len("<|im_start|>assistant\n")]
+        with self.lock:
+            self.llama.eval(self.llama.tokenize(prefix.encode(), add_bos=False, special=True))
 
     def _path(self) -> Path:
         if self.model_ref == BUNDLED_GENERATOR:
@@ -116,11 +127,30 @@ class LlamaCppGenerator:
             chunks = self.llama.create_completion(
                 prompt=chatml(messages), max_tokens=max_new_tokens, temperature=0.0, top_k=1,
                 repeat_penalty=1.05, stream=True, stop=["<|im_end|>", "<|endoftext|>"],
+                logits_processor=self._no_early_stop(),
             )
             for chunk in chunks:
                 piece = chunk["choices"][0]["text"]
                 if piece:
                     yield piece
+
+
+    def _no_early_stop(self):
+        """Forbid end-of-turn for the first tokens: greedy decoding sometimes emits only "[2]" and stops."""
+        import numpy as np
+        from llama_cpp import LogitsProcessorList
+
+        stops = [self.llama.token_eos(), *self.llama.tokenize(b"<|im_end|>", add_bos=False, special=True)[:1]]
+        start: list[int] = []
+
+        def processor(input_ids, scores):
+            if not start:
+                start.append(len(input_ids))
+            if len(input_ids) - start[0] < self.min_new_tokens:
+                scores[stops] = -np.inf
+            return scores
+
+        return LogitsProcessorList([processor])
 
 
 class LlamaCppJudge:

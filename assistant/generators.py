@@ -59,7 +59,8 @@ class TransformersGenerator:
     """A causal LM from transformers on the CPU. Cheap to construct; loads in ``warm_up()``."""
 
     def __init__(self, model: str, cache_dir: Path, threads: int | None = None,
-                 log=print, dtype: str = "float32") -> None:
+                 log=print, dtype: str = "float32", min_new_tokens: int = 12) -> None:
+        self.min_new_tokens = min_new_tokens
         self.name = model
         self._cache_dir = cache_dir
         self._threads = threads
@@ -117,7 +118,8 @@ class TransformersGenerator:
                 with self._lock, torch.inference_mode():
                     self.model.generate(
                         input_ids, attention_mask=torch.ones_like(input_ids), streamer=streamer,
-                        max_new_tokens=max_new_tokens, do_sample=False, repetition_penalty=1.05,
+                        max_new_tokens=max_new_tokens, min_new_tokens=self.min_new_tokens,
+                        do_sample=False, repetition_penalty=1.05,
                         pad_token_id=self.tokenizer.eos_token_id,
                     )
             except Exception as exc:  # noqa: BLE001 - re-raised in the consuming thread below

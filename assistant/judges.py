@@ -24,20 +24,30 @@ from typing import Protocol, runtime_checkable
 from .text import tokenize
 
 JUDGE_TEMPLATE = (
-    "Passage:\n{passage}\n\nA patient asked: {question}\nStatement: {statement}\n\n"
+    "Passage:\n{passage}\n\nStatement: {statement}\n\n"
     "Is the statement directly supported by the passage — same meaning, nothing added or reversed? "
     "Answer Yes or No."
 )
+SHORT_STATEMENT_WORDS = 8
 
 
 def judge_messages(question: str, statement: str, passage: str) -> list[dict[str, str]]:
     """The yes/no prompt. It shares the generator's system prompt, so a model backend with prefix
-    caching (llama.cpp) reuses those tokens between answering and judging."""
+    caching (llama.cpp) reuses those tokens between answering and judging.
+
+    A short statement ("lung cancer") is judged as the answer to its question; a full sentence is
+    judged alone, because measured here an unrelated question in the prompt made the 1.5B judge
+    accept a reversed statement (0.70 vs 0.37 without it).
+
+    >>> judge_messages("Which cancer?", "Lung cancer.", "P")[1]["content"].splitlines()[3]
+    'Statement: Asked "Which cancer?", the answer is: Lung cancer.'
+    """
     from .prompting import SYSTEM_PROMPT
 
+    if len(statement.split()) < SHORT_STATEMENT_WORDS and question:
+        statement = f'Asked "{question}", the answer is: {statement}'
     return [{"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": JUDGE_TEMPLATE.format(passage=passage, question=question,
-                                                              statement=statement)}]
+            {"role": "user", "content": JUDGE_TEMPLATE.format(passage=passage, statement=statement)}]
 
 
 @runtime_checkable

@@ -119,10 +119,14 @@ class GenerationSettings(BaseModel):
             "model folder or GGUF file, or a Hugging Face id already in the local cache."
         ),
     )
-    max_new_tokens: int = Field(default=140, ge=16, le=1024, description="Longest draft answer, in tokens.")
+    max_new_tokens: int = Field(default=120, ge=16, le=1024, description="Longest draft answer, in tokens.")
+    min_new_tokens: int = Field(
+        default=12, ge=0, le=64,
+        description="End of answer is forbidden before this many tokens (greedy decoding sometimes stops at '[2]').",
+    )
     passages: int = Field(default=4, ge=1, le=10, description="Passages shown to the model and the user.")
     excerpt_chars: int = Field(
-        default=320, ge=80,
+        default=240, ge=80,
         description=(
             "A passage longer than this reaches the model as its sentences most similar to the question "
             "(in order, up to this many characters); prompt tokens are the main cost on a CPU."
@@ -228,6 +232,19 @@ class TriageSettings(BaseModel):
     )
 
 
+class ServerSettings(BaseModel):
+    host: str = Field(default="127.0.0.1", description="Address the chat app listens on.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port of the chat app.")
+    share: bool = Field(default=False, description="Create a public Gradio share link (off: local only).")
+    feedback_file: Path = Field(
+        default=PROJECT_ROOT / "feedback" / "feedback.jsonl",
+        description="Where thumbs up/down on answers are appended (JSONL) for moderators to review.",
+    )
+    max_batch_questions: int = Field(
+        default=200, ge=1, description="Most questions the moderator tab answers in one run."
+    )
+
+
 class Settings(BaseSettings):
     """All settings, grouped by the step of the chain they tune."""
 
@@ -243,6 +260,7 @@ class Settings(BaseSettings):
     triage: TriageSettings = Field(default_factory=TriageSettings, description="Urgency triage.")
     generation: GenerationSettings = Field(default_factory=GenerationSettings, description="Generator.")
     verify: VerifySettings = Field(default_factory=VerifySettings, description="Answer verification.")
+    server: ServerSettings = Field(default_factory=ServerSettings, description="The chat app.")
 
     def with_overrides(self, overrides: dict[str, dict[str, object]]) -> Settings:
         """A copy with some fields replaced, e.g. ``{"retrieval": {"k": 3}}``; values are validated."""

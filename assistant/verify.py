@@ -27,6 +27,9 @@ from .types import Passage
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_UP = re.compile(r"\b(?:increase[sd]?|increasing|raise[sd]?|raising|higher|more|greater|worsen(?:s|ed)?)\b", re.I)
+_DOWN = re.compile(r"\b(?:decrease[sd]?|decreasing|lower(?:s|ed)?|reduce[sd]?|reducing|less|fewer|improve[sd]?)\b",
+                   re.I)
 _NUMBER_WORDS = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
     r"thousand|half|percent)\b", re.IGNORECASE)
@@ -139,6 +142,9 @@ class Verifier:
         for number in _NUMBER.findall(text) + _NUMBER_WORDS.findall(text):
             if not re.search(rf"\b{re.escape(number.lower())}\b", corpus):
                 return SentenceVerdict(text, sentence.cited, (), 0.0, f"number '{number}' is in no source")
+        conflict = _direction_conflict(text, [texts[n - 1] for n in self._valid(sentence, texts)])
+        if conflict:
+            return SentenceVerdict(text, sentence.cited, (), 0.0, conflict)
         needle = _squash(text.rstrip("."))
         copied = [i for i, t in enumerate(texts, start=1) if len(needle) > 20 and needle in _squash(t)]
         if copied:
@@ -170,6 +176,21 @@ class Verifier:
                                    f"judge {best:.2f} on [{best_n}] (citation re-pointed)")
         return SentenceVerdict(sentence.text, sentence.cited, (), best,
                                f"no passage supports it (best judge score {best:.2f})")
+
+
+def _direction_conflict(statement: str, cited: list[str]) -> str | None:
+    """A statement that says "lower" where its cited passages only say "increased" (or the reverse).
+
+    >>> _direction_conflict("It lowers the risk of infections.", ["an increased risk of infections"])
+    "says 'lowers' where the cited source says 'increased'"
+    """
+    for mine, theirs in ((_DOWN, _UP), (_UP, _DOWN)):
+        said = mine.search(statement)
+        if said and cited and not any(mine.search(t) for t in cited):
+            other = next((m for t in cited if (m := theirs.search(t))), None)
+            if other:
+                return f"says '{said.group()}' where the cited source says '{other.group()}'"
+    return None
 
 
 def _squash(text: str) -> str:
