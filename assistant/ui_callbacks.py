@@ -40,39 +40,39 @@ class ChatController:
         chat.append({"role": "user", "content": message})
         chat.append({"role": "assistant", "content": "_Checking your message…_"})
         banner = sources = ""
-        yield chat, banner, sources, answers
+        yield list(chat), banner, sources, dict(answers)
         try:
             for event in self.assistant.stream(message, history):
                 if isinstance(event, TriageEvent):
                     banner = banner_html(event.triage)
-                    yield chat, banner, sources, answers
+                    yield list(chat), banner, sources, dict(answers)
                 elif isinstance(event, EvidenceEvent):
                     sources = evidence_html(event.passages, title="Reading these sources…")
                     chat[-1] = {"role": "assistant", "content": "_Reading the sources…_"}
-                    yield chat, banner, sources, answers
+                    yield list(chat), banner, sources, dict(answers)
                 elif isinstance(event, TokenEvent):
                     draft = chat[-1]["content"] if chat[-1]["content"].startswith("_Draft") else "_Draft, being "\
                         "checked against the sources:_\n\n"
                     chat[-1] = {"role": "assistant", "content": draft + event.text}
-                    yield chat, banner, sources, answers
+                    yield list(chat), banner, sources, dict(answers)
                 elif isinstance(event, FinalEvent):
                     answer = event.answer
                     chat[-1] = {"role": "assistant", "content": answer_markdown(answer)}
                     answers[str(len(chat) - 1)] = answer.to_json()
                     sources = (evidence_html([p for p in answer.contexts], cited_sentences(answer))
                                if answer.contexts else "")
-                    yield chat, banner, sources, answers
+                    yield list(chat), banner, sources, dict(answers)
         except InputError as exc:
             chat[-1] = {"role": "assistant", "content": str(exc)}
-            yield chat, banner, sources, answers
+            yield list(chat), banner, sources, dict(answers)
         except AssistantError as exc:
             log.error("assistant error: %s", exc)
             chat[-1] = {"role": "assistant", "content": f"Sorry — {exc}"}
-            yield chat, banner, sources, answers
+            yield list(chat), banner, sources, dict(answers)
         except Exception:  # noqa: BLE001 - a patient must never see a traceback; it is logged in full
             log.exception("internal error while answering %r", message)
             chat[-1] = {"role": "assistant", "content": FRIENDLY_ERROR}
-            yield chat, banner, sources, answers
+            yield list(chat), banner, sources, dict(answers)
 
 
 class FeedbackStore:

@@ -24,7 +24,7 @@ CSS = """
 .banner { padding: 14px 16px; border-radius: 10px; font-size: 1.05rem; line-height: 1.45; margin-bottom: 6px; }
 .banner-emergency { background: #b00020; color: #fff; border: 3px solid #7a0016; }
 .banner-urgent { background: #ffb300; color: #1b1b1b; border: 2px solid #c68400; }
-.banner strong { font-size: 1.15rem; }
+.banner strong { font-size: 1.15rem; color: inherit; }
 .source { border: 1px solid #ddd; border-radius: 8px; padding: 10px 12px; margin: 8px 0; }
 .source-head { font-weight: 600; }
 .source-meta { color: #555; font-size: 0.9rem; }

@@ -1,0 +1,137 @@
+"""End to end in real headless Chromium (Debian's), driven by Playwright: the app with the real models.
+
+Set SCREENSHOT_DIR to keep screenshots of an answer, an emergency and the moderator tab.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+
+pytestmark = [pytest.mark.model, pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = _free_port()
+    home = tmp_path_factory.mktemp("app")
+    env = {**os.environ, "ASSISTANT_SERVER__PORT": str(port), "ASSISTANT_PATHS__INDEX_DIR": str(home / "index"),
+           "ASSISTANT_SERVER__FEEDBACK_FILE": str(home / "feedback.jsonl"), "GRADIO_ANALYTICS_ENABLED": "False"}
+    log = (home / "app.log").open("w")
+    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "app.py")], env=env, stdout=log,
+                               stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+    deadline = time.time() + 600
+    while time.time() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"app.py exited early:\n{(home / 'app.log').read_text()[-3000:]}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(1)
+    else:
+        process.kill()
+        pytest.fail("app.py did not start within 10 minutes")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield instance
+        instance.close()
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
+
+
+def _ask(page, question: str) -> float:
+    page.fill("#question textarea", question)
+    started = time.perf_counter()
+    page.press("#question textarea", "Enter")
+    return started
+
+
+def test_question_gets_evidence_then_a_cited_answer_with_sources(app_url, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(app_url)
+    started = _ask(page, "What does a spinal tap show?")
+    page.wait_for_selector("#sources-panel", timeout=120_000)
+    evidence_s = time.perf_counter() - started
+    page.wait_for_function(
+        "() => { const h = document.querySelector('#sources-panel h3');"
+        " return h && h.textContent.trim() === 'Sources'; }", timeout=300_000)
+    final_s = time.perf_counter() - started
+    bot_text = page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+    assert "[" in bot_text and "checked against" in bot_text, bot_text
+    assert page.locator("#sources-panel mark").count() >= 1
+    assert "reviewed 2022-03-26" in page.locator("#sources-panel").inner_text()
+    print(f"\nbrowser timings: first evidence {evidence_s:.2f} s, final answer {final_s:.2f} s")
+    _shot(page, "answer")
+    page.close()
+
+
+def test_emergency_shows_the_red_banner_before_any_answer(app_url, browser):
+    page = browser.new_page(viewport={"width": 420, "height": 900})  # phone width
+    page.goto(app_url)
+    page.evaluate("""() => {
+        window.__order = [];
+        new MutationObserver(() => {
+            if (document.querySelector('.banner-emergency') && !window.__order.includes('banner'))
+                window.__order.push('banner');
+            const bots = document.querySelectorAll('#chat .message.bot, #chat [data-testid="bot"]');
+            const last = bots.length ? bots[bots.length - 1].textContent : '';
+            if (last.includes('911') && !window.__order.includes('answer')) window.__order.push('answer');
+        }).observe(document.body, {subtree: true, childList: true, characterData: true});
+    }""")
+    _ask(page, "my dad is slurring his words right now and his face is drooping")
+    page.wait_for_selector(".banner-emergency", timeout=60_000)
+    page.wait_for_function("() => window.__order.includes('answer')", timeout=60_000)
+    assert page.evaluate("window.__order") == ["banner", "answer"]
+    assert "Get help now" in page.locator(".banner-emergency").inner_text()
+    _shot(page, "emergency")
+    page.close()
+
+
+def test_moderator_tab_answers_a_pasted_list(app_url, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Moderators").click()
+    page.fill("#mod-questions textarea", "Which cancers is it most often seen with?")
+    page.click("#mod-run")
+    page.wait_for_function("() => document.querySelector('#mod-results') && "
+                           "document.querySelector('#mod-results').innerText.toLowerCase().includes('lung')", timeout=300_000)
+    _shot(page, "moderator")
+    page.close()
+
+
+def test_chromium_is_the_debian_one():
+    assert shutil.which("chromium") == CHROMIUM

@@ -1,0 +1,120 @@
+"""The chat page's callbacks with a fake generator and judge (no browser, no real model)."""
+
+import csv
+import json
+
+import pytest
+
+from assistant.components import Components
+from assistant.errors import InputError
+from assistant.generators import FakeGenerator
+from assistant.pipeline import Assistant
+from assistant.ui_callbacks import (
+    FRIENDLY_ERROR,
+    ChatController,
+    FeedbackStore,
+    answer_all,
+    read_questions,
+    write_downloads,
+)
+from tests.conftest import FakeJudge
+
+
+@pytest.fixture
+def bot(toy_settings, fake_embedder):
+    settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
+                                            "verify": {"min_coverage": 0.05}})
+    parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
+    return Assistant(settings, parts, FakeGenerator(["The immune system attacks nerves [1]."] * 5), FakeJudge())
+
+
+def test_chat_shows_evidence_then_draft_then_the_checked_answer(bot):
+    states = list(ChatController(bot).respond("Does the immune system attack nerves?", [], {}))
+    contents = [s[0][-1]["content"] for s in states]
+    assert contents[0] == "_Checking your message…_"
+    evidence_at = next(i for i, s in enumerate(states) if "Reading these sources" in s[2])
+    draft_at = next(i for i, c in enumerate(contents) if c.startswith("_Draft"))
+    assert evidence_at < draft_at  # evidence appears before the model's words
+    chat, banner, sources, answers = states[-1]
+    assert chat[-1]["content"].startswith("The immune system attacks nerves. [1]")
+    assert "checked against its source" in chat[-1]["content"]
+    assert banner == "" and "<mark>The immune system attacks nerves.</mark>" in sources
+    assert "reviewed 2024-01-02" in sources
+    assert answers["1"]["citations"][0]["n"] == 1
+
+
+def test_emergency_banner_comes_before_any_answer(bot):
+    states = list(ChatController(bot).respond("my husband can't breathe", [], {}))
+    first_banner = next(i for i, s in enumerate(states) if "banner-emergency" in s[1])
+    assert all(s[0][-1]["content"] == "_Checking your message…_" for s in states[: first_banner + 1])
+    assert "911" in states[-1][0][-1]["content"] and bot.generator.prompts == []
+
+
+def test_urgent_message_gets_the_amber_banner(bot):
+    states = list(ChatController(bot).respond("my legs got weaker this week, does the immune system attack "
+                                              "nerves?", [], {}))
+    assert "banner-urgent" in states[-1][1] and "doctor soon" in states[-1][1].lower()
+
+
+def test_follow_up_uses_the_conversation(bot):
+    chat = [{"role": "user", "content": "Tell me about Beta syndrome"},
+            {"role": "assistant", "content": "Beta syndrome is a long bullet. [1]"}]
+    states = list(ChatController(bot).respond("Is it long?", chat, {}))
+    assert states[-1][3]["3"]["standalone_question"] == "Is beta syndrome long?"
+
+
+def test_internal_error_is_friendly_and_logged(bot, caplog):
+    class Broken:
+        name = "broken"
+
+        def stream(self, messages, max_new_tokens=200):
+            raise RuntimeError("boom")
+            yield  # pragma: no cover
+
+    bot._generator = Broken()
+    states = list(ChatController(bot).respond("Does the immune system attack nerves?", [], {}))
+    assert states[-1][0][-1]["content"] == FRIENDLY_ERROR
+    assert "Traceback" not in states[-1][0][-1]["content"]
+    assert any("internal error" in r.message for r in caplog.records)
+
+
+def test_empty_message_gets_a_clear_reply(bot):
+    states = list(ChatController(bot).respond("   ", [], {}))
+    assert "Please type a question" in states[-1][0][-1]["content"]
+
+
+def test_feedback_is_saved_with_question_answer_and_citations(bot, tmp_path):
+    *_, (chat, _, _, answers) = ChatController(bot).respond("Does the immune system attack nerves?", [], {})
+    store = FeedbackStore(tmp_path / "fb" / "feedback.jsonl")
+    assert "saved" in store.record(1, True, chat, answers)
+    assert "finished answers" in store.record(0, False, chat, answers)
+    row = json.loads((tmp_path / "fb" / "feedback.jsonl").read_text())
+    assert row["liked"] is True and row["question"] == "Does the immune system attack nerves?"
+    assert row["citations"][0]["text"] and row["time"]
+
+
+def test_moderator_reads_pasted_csv_and_jsonl(tmp_path):
+    source = tmp_path / "q.csv"
+    source.write_text("id,question\na,What is it?\nb,Why?\n", encoding="utf-8")
+    assert [r.id for r in read_questions("One?\n\nTwo?", str(source), 10)] == ["a", "b", "p1", "p3"]
+    jsonl = tmp_path / "q.jsonl"
+    jsonl.write_text('{"id": "x", "question": "Q?"}\nnot json\n', encoding="utf-8")
+    records = read_questions("", str(jsonl), 10)
+    assert records[0]["record"].id == "x" and "error" in records[1]
+    with pytest.raises(InputError, match="Paste at least one"):
+        read_questions("  ", None, 10)
+    with pytest.raises(InputError, match="more than the 1"):
+        read_questions("a\nb", None, 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text\nhello\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'question' column"):
+        read_questions("", str(bad), 10)
+
+
+def test_moderator_answers_and_downloads(bot, tmp_path):
+    rows = answer_all(bot, read_questions("Does the immune system attack nerves?\n   ", None, 10))
+    md, csv_path, jsonl = write_downloads(rows, tmp_path)
+    assert json.loads(jsonl.read_text())["citations"][0]["n"] == 1
+    table = list(csv.reader(csv_path.open()))
+    assert table[0][:4] == ["id", "question", "urgency", "answer"] and "[1] Toy document" in table[1][6]
+    assert md.read_text().startswith("## Does the immune system attack nerves?")
