@@ -127,8 +127,8 @@ def test_moderator_tab_answers_a_pasted_list(app_url, browser):
     page.get_by_role("tab", name="Moderators").click()
     page.fill("#mod-questions textarea", "Which cancers is it most often seen with?")
     page.click("#mod-run")
-    page.wait_for_function("() => document.querySelector('#mod-results') && "
-                           "document.querySelector('#mod-results').innerText.toLowerCase().includes('lung')", timeout=300_000)
+    page.wait_for_function("() => { const t = document.querySelector('#mod-results');"
+                           " return t && t.innerText.toLowerCase().includes('lung'); }", timeout=300_000)
     _shot(page, "moderator")
     page.close()
 
