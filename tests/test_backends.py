@@ -1,0 +1,85 @@
+"""The OpenAI-compatible backend against a small chat-completions server on loopback."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from assistant.backends import OpenAICompatibleJudge, make_generator, make_judge, resolve_backend
+from assistant.errors import ModelError
+from assistant.generators import OpenAICompatibleGenerator
+from assistant.settings import Settings
+
+
+class FakeServer(BaseHTTPRequestHandler):
+    requests: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 - the http.server API
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeServer.requests.append({"body": body, "auth": self.headers.get("Authorization")})
+        if body.get("model") == "broken":
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"server exploded")
+            return
+        self.send_response(200)
+        if body.get("stream"):
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for piece in ["The immune ", "system [1]."]:
+                event = {"choices": [{"delta": {"content": piece}}]}
+                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+        else:
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            top = [{"token": "Yes", "logprob": -0.2}, {"token": "No", "logprob": -1.8}]
+            self.wfile.write(json.dumps({"choices": [{"logprobs": {"content": [{"top_logprobs": top}]}}]}).encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = HTTPServer(("127.0.0.1", 0), FakeServer)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    FakeServer.requests.clear()
+    yield f"http://127.0.0.1:{httpd.server_port}/v1"
+    httpd.shutdown()
+
+
+def test_streams_deltas_and_sends_the_key(server, monkeypatch):
+    monkeypatch.setenv("MY_KEY", "secret")
+    generator = OpenAICompatibleGenerator(server, "qwen", api_key_env="MY_KEY")
+    assert "".join(generator.stream([{"role": "user", "content": "hi"}], 50)) == "The immune system [1]."
+    sent = FakeServer.requests[0]
+    assert sent["auth"] == "Bearer secret" and sent["body"]["max_tokens"] == 50 and sent["body"]["temperature"] == 0
+
+
+def test_judge_reads_yes_probability_from_top_logprobs(server):
+    judge = OpenAICompatibleJudge(OpenAICompatibleGenerator(server, "qwen"))
+    # P(Yes) = e^-0.2 / (e^-0.2 + e^-1.8) = 0.832
+    assert [round(s, 3) for s in judge.support([("q", "s", "p")])] == [0.832]
+    assert FakeServer.requests[0]["body"]["logprobs"] is True
+
+
+def test_server_error_is_a_clear_model_error(server):
+    with pytest.raises(ModelError, match="answered 500"):
+        list(OpenAICompatibleGenerator(server, "broken").stream([{"role": "user", "content": "x"}]))
+
+
+def test_unreachable_server_is_a_clear_model_error():
+    generator = OpenAICompatibleGenerator("http://127.0.0.1:9/v1", "qwen", timeout_s=2)
+    with pytest.raises(ModelError, match="Could not reach"):
+        list(generator.stream([{"role": "user", "content": "x"}]))
+
+
+def test_settings_pick_the_backend():
+    settings = Settings(generation={"backend": "openai", "openai_base_url": "http://127.0.0.1:1/v1"})
+    generator = make_generator(settings)
+    assert isinstance(generator, OpenAICompatibleGenerator)
+    assert isinstance(make_judge(settings, generator), OpenAICompatibleJudge)
+    assert resolve_backend(Settings(generation={"model": "/models/some-hf-folder"})) == "transformers"
