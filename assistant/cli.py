@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     e = eval_sub.add_parser("faithfulness", parents=[common], help="score RAGAS-style JSONL")
     e.add_argument("input", type=Path)
     e.add_argument("--out", type=Path, required=True)
+    e = eval_sub.add_parser("faithfulness-validate", parents=[common], help="AUROC of the scorer vs word overlap")
+    e.add_argument("--set", type=Path, default=None, help="labelled JSONL (default: eval/faithfulness_val.jsonl)")
+    e.add_argument("--json", action="store_true")
     eval_sub.add_parser("run", parents=[common], help="full evaluation report")
     return parser
 
@@ -246,6 +249,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         from .evaluation.answers_eval import run_answers_eval
 
         return run_answers_eval(args, settings)
+    if args.eval_command == "faithfulness":
+        from .evaluation.faithfulness import run_faithfulness
+
+        return run_faithfulness(args, settings)
+    if args.eval_command == "faithfulness-validate":
+        from .evaluation.faithfulness_val import run_validation
+
+        return run_validation(args, settings)
     if args.eval_command == "triage":
         from .evaluation.triage_eval import run_triage_eval
 

@@ -69,3 +69,30 @@ def recall(matrix: dict, label: str) -> float:
     """
     total = sum(matrix[label].values())
     return matrix[label][label] / total if total else 0.0
+
+
+def auroc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """Probability that a random positive scores above a random negative (ties count half).
+
+    >>> auroc([0.9, 0.8, 0.3, 0.1], [1, 1, 0, 0]), auroc([0.9, 0.2, 0.5, 0.1], [1, 0, 1, 0])
+    (1.0, 1.0)
+    >>> auroc([0.5, 0.5], [1, 0])
+    0.5
+    """
+    pos = [s for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def balanced_accuracy(scores: Sequence[float], labels: Sequence[int], threshold: float) -> float:
+    """Mean of the true-positive and true-negative rates when ``score >= threshold`` means positive.
+
+    >>> balanced_accuracy([0.9, 0.6, 0.4, 0.1], [1, 1, 0, 1], threshold=0.5)  # TPR 2/3, TNR 1
+    0.8333333333333333
+    """
+    pos = [s >= threshold for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s < threshold for s, y in zip(scores, labels, strict=True) if not y]
+    return (sum(pos) / len(pos) + sum(neg) / len(neg)) / 2
