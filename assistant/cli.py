@@ -78,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     e = eval_sub.add_parser("faithfulness-validate", parents=[common], help="AUROC of the scorer vs word overlap")
     e.add_argument("--set", type=Path, default=None, help="labelled JSONL (default: eval/faithfulness_val.jsonl)")
     e.add_argument("--json", action="store_true")
-    eval_sub.add_parser("run", parents=[common], help="full evaluation report")
+    e = eval_sub.add_parser("run", parents=[common], help="full evaluation report with plots")
+    e.add_argument("--limit", type=int, default=None, help="only the first N gold questions")
+    e.add_argument("--fast", action="store_true", help="fake generator and word-overlap judge (for CI)")
+    e.add_argument("--compare", type=Path, default=None, help="an earlier report.json to compare with")
+    e.add_argument("--out-dir", type=Path, default=None, help="default: eval/reports/<timestamp>")
     return parser
 
 
@@ -261,8 +265,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         from .evaluation.triage_eval import run_triage_eval
 
         return run_triage_eval(args, settings)
-    raise NotAvailableError(f"'assistant eval {args.eval_command}' is not available yet: "
-                            "it lands with the evaluation issue.")
+    if args.eval_command == "run":
+        from .evaluation.run import run_eval_run
+
+        return run_eval_run(args, settings)
+    raise NotAvailableError(f"'assistant eval {args.eval_command}' is not available.")
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {

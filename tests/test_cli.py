@@ -76,9 +76,21 @@ def test_batch_missing_input_file(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_commands_not_landed_yet_say_so(capsys, toy_env):
-    assert main(["eval", "run"]) == 1
-    assert "not available yet" in capsys.readouterr().err
+def test_fast_eval_run_writes_report_plots_and_compares(tmp_path, capsys, monkeypatch, toy_env):
+    import assistant.evaluation.run as run_module
+    from assistant.embedders import HashingEmbedder
+
+    monkeypatch.setattr(run_module, "Components", _fake_components(HashingEmbedder(dimension=64)))
+    monkeypatch.setenv("ASSISTANT_TRIAGE__USE_EMBEDDINGS", "false")
+    first, second = tmp_path / "r1", tmp_path / "r2"
+    assert main(["eval", "run", "--fast", "--limit", "4", "--out-dir", str(first)]) == 0
+    assert main(["eval", "run", "--fast", "--limit", "4", "--out-dir", str(second),
+                 "--compare", str(first / "report.json")]) == 0
+    for name in ("report.json", "report.md", "metrics.png", "latency.png", "triage_confusion.png", "answers.jsonl"):
+        assert (second / name).is_file(), name
+    report = json.loads((second / "report.json").read_text())
+    assert report["fast"] and report["questions"] == 4 and report["answers"]["citation_validity"] == 1.0
+    assert "| triage.recall.emergency |" in capsys.readouterr().out
 
 
 def _fake_components(embedder):
