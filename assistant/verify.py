@@ -142,7 +142,8 @@ class Verifier:
         for number in _NUMBER.findall(text) + _NUMBER_WORDS.findall(text):
             if not re.search(rf"\b{re.escape(number.lower())}\b", corpus):
                 return SentenceVerdict(text, sentence.cited, (), 0.0, f"number '{number}' is in no source")
-        conflict = _direction_conflict(text, [texts[n - 1] for n in self._valid(sentence, texts)])
+        cited = [texts[n - 1] for n in self._valid(sentence, texts)]
+        conflict = _direction_conflict(text, cited) or _negated_word_conflict(text, cited, texts)
         if conflict:
             return SentenceVerdict(text, sentence.cited, (), 0.0, conflict)
         needle = _squash(text.rstrip("."))
@@ -190,6 +191,23 @@ def _direction_conflict(statement: str, cited: list[str]) -> str | None:
             other = next((m for t in cited if (m := theirs.search(t))), None)
             if other:
                 return f"says '{said.group()}' where the cited source says '{other.group()}'"
+    return None
+
+
+def _negated_word_conflict(statement: str, cited: list[str], shown: list[str]) -> str | None:
+    """A statement using a word whose negated form ("uncommon", "irreversible") a shown source uses,
+    while the passages it cites never use the plain word.
+
+    >>> _negated_word_conflict("Yes, this is common.", ["Any cancer may be linked."], ["a group of uncommon disorders"])
+    "says 'common' where a source says 'uncommon'"
+    """
+    words = set(re.findall(r"[a-z]{4,}", statement.lower()))
+    cited_text = " ".join(cited).lower()
+    for source in shown:
+        for prefix, word in re.findall(r"\b(un|in|ir|non)([a-z]{4,})\b", source.lower()):
+            if word in words and f"{prefix}{word}" not in statement.lower() \
+                    and not re.search(rf"\b{word}\b", cited_text):
+                return f"says '{word}' where a source says '{prefix}{word}'"
     return None
 
 

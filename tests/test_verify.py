@@ -64,3 +64,19 @@ def test_doses_and_invented_numbers_never_pass():
 def test_uncited_sentence_gets_the_citation_of_the_passage_that_supports_it():
     result = Verifier(FakeJudge()).verify("q", "Doctors treat the cancer first.", SHOWN)
     assert result.verdicts[0].supported_by == (2,)
+
+
+def test_reversed_word_against_another_shown_passage_is_rejected():
+    shown = passages("Any cancer may be associated with it.",
+                     "Paraneoplastic syndromes are a group of uncommon disorders.")
+    judge = FakeJudge(allow={"Yes, this is common.": "Any cancer"})
+    result = Verifier(judge).verify("Is this common?", "Yes, this is common [1].", shown)
+    assert not result.verdicts[0].kept and "uncommon" in result.verdicts[0].reason
+    assert judge.calls == []
+
+
+def test_direction_flip_is_rejected_before_the_judge():
+    shown = passages("Side effects include an increased risk of infections.")
+    judge = FakeJudge(allow={"They lower the risk of infections.": "infections"})
+    result = Verifier(judge).verify("q", "They lower the risk of infections [1].", shown)
+    assert not result.verdicts[0].kept and "increased" in result.verdicts[0].reason
