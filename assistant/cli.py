@@ -244,32 +244,25 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+# eval sub-command -> (module, function); imported only when used (they load models and plotting).
+EVAL_COMMANDS = {
+    "retrieval": ("retrieval_eval", "run_retrieval_eval"),
+    "answers": ("answers_eval", "run_answers_eval"),
+    "faithfulness": ("faithfulness", "run_faithfulness"),
+    "faithfulness-validate": ("faithfulness_val", "run_validation"),
+    "triage": ("triage_eval", "run_triage_eval"),
+    "run": ("run", "run_eval_run"),
+}
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    if args.eval_command == "retrieval":
-        from .evaluation.retrieval_eval import run_retrieval_eval
+    import importlib
 
-        return run_retrieval_eval(args, settings)
-    if args.eval_command == "answers":
-        from .evaluation.answers_eval import run_answers_eval
-
-        return run_answers_eval(args, settings)
-    if args.eval_command == "faithfulness":
-        from .evaluation.faithfulness import run_faithfulness
-
-        return run_faithfulness(args, settings)
-    if args.eval_command == "faithfulness-validate":
-        from .evaluation.faithfulness_val import run_validation
-
-        return run_validation(args, settings)
-    if args.eval_command == "triage":
-        from .evaluation.triage_eval import run_triage_eval
-
-        return run_triage_eval(args, settings)
-    if args.eval_command == "run":
-        from .evaluation.run import run_eval_run
-
-        return run_eval_run(args, settings)
-    raise NotAvailableError(f"'assistant eval {args.eval_command}' is not available.")
+    if args.eval_command not in EVAL_COMMANDS:
+        raise NotAvailableError(f"'assistant eval {args.eval_command}' is not available.")
+    module_name, function = EVAL_COMMANDS[args.eval_command]
+    module = importlib.import_module(f".evaluation.{module_name}", package=__package__)
+    return getattr(module, function)(args, settings)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
