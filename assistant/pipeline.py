@@ -195,7 +195,8 @@ class Assistant:
         if is_abstention(draft):
             clock.lap("verify")
             return self._abstain(answer, "", passages)
-        verifier = Verifier(self.judge, self.settings.verify.threshold, self.settings.verify.extra_candidates)
+        v = self.settings.verify
+        verifier = Verifier(self.judge, v.threshold, v.extra_candidates, v.short_threshold)
         verification = verifier.verify(query, draft, passages, texts)
         clock.lap("verify")
         answer.details["verification"] = [
@@ -233,19 +234,27 @@ class Assistant:
         return answer
 
     def _extractive(self, query: str, passages: list[Passage]) -> list[tuple[str, int]]:
-        """The source sentences most similar to the question, with their passage numbers."""
+        """The source sentences that best answer the question, with their passage numbers.
+
+        A sentence scores half its similarity to the question and half its passage's retrieval score:
+        similarity alone preferred "the tumor may be keeping it very small" over "paraneoplastic
+        syndromes are not caused by ... the cancer spreading" for "is it the tumor spreading?".
+        """
         candidates = [
             (s, n) for n, p in enumerate(passages, start=1) for s, _, _ in sentences(passage_text(p.chunk))
             if len(s) >= 25 and not s.endswith(":") and not is_instruction_like(s) and not s.startswith("[")
         ]
         if not candidates:
             return []
-        embedder = self.components.embedder
-        vectors = embedder.embed([query] + [s for s, _ in candidates])
+        v = self.settings.verify
+        vectors = self.components.embedder.embed([query] + [s for s, _ in candidates])
         similarity = vectors[1:] @ vectors[0]
-        order = np.argsort(-similarity)[: self.settings.verify.extractive_sentences]
-        chosen = [i for i in order if similarity[i] >= self.settings.verify.extractive_min_similarity]
-        return [candidates[i] for i in sorted(chosen, key=lambda i: candidates[i][1])]
+        combined = [0.5 * float(sim) + 0.5 * passages[n - 1].score for sim, (_, n) in zip(similarity, candidates,
+                                                                                             strict=True)]
+        order = np.argsort(-np.asarray(combined))[: v.extractive_sentences]
+        chosen = [i for i in order
+                  if similarity[i] >= v.extractive_min_similarity and combined[i] >= v.extractive_min_score]
+        return [candidates[i] for i in sorted(chosen, key=lambda i: (candidates[i][1], i))]
 
     def _abstain(self, answer: Answer, lead: str, passages: list[Passage]) -> Answer:
         topics = list(dict.fromkeys(p.chunk.section for p in passages[:3]))

@@ -158,6 +158,13 @@ class VerifySettings(BaseModel):
             "pregnancy\" through at 0.61; supported sentences score 0.8+)."
         ),
     )
+    short_threshold: float = Field(
+        default=0.85, ge=0, le=1,
+        description=(
+            "Stricter judge threshold for statements under 8 words, which are judged as answers to the "
+            "question and were accepted too easily (e.g. 'This is an infection.')."
+        ),
+    )
     extra_candidates: int = Field(
         default=2, ge=0, le=10,
         description="Uncited passages (most shared words first) also tried, so a wrong citation can be re-pointed.",
@@ -166,15 +173,19 @@ class VerifySettings(BaseModel):
         default=3, ge=1, le=5, description="Source sentences quoted when no generated sentence survives."
     )
     extractive_min_similarity: float = Field(
-        default=0.5, ge=0, le=1,
-        description="A source sentence is quoted only if this similar to the question (cosine).",
+        default=0.35, ge=0, le=1,
+        description="A source sentence is quoted only if at least this similar to the question (cosine).",
+    )
+    extractive_min_score: float = Field(
+        default=0.6, ge=0, le=1,
+        description="...and if half its similarity plus half its passage's retrieval score reaches this.",
     )
     min_coverage: float = Field(
         default=0.25, ge=0, le=1,
         description="Below this best question-passage similarity the sources are taken not to cover it.",
     )
     min_answerable: float = Field(
-        default=0.42, ge=0, le=1,
+        default=0.35, ge=0, le=1,
         description="The model's P(Yes) that the passages answer the question, below which it abstains.",
     )
     min_answerable_for_quotes: float = Field(

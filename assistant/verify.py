@@ -76,8 +76,31 @@ class Verification:
         return " ".join(f"{v.text} " + "".join(f"[{n}]" for n in v.supported_by) for v in self.kept)
 
 
+_POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
+
+
+# "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
+_CITATION_SUBJECT = re.compile(
+    r"^(?:the )?(?:passage|source|text)?\s*(?:indicates|states|says|shows|mentions|explains|notes|suggests)\s+"
+    r"that\s+", re.IGNORECASE)
+
+
+def strip_polarity(text: str) -> str:
+    """Drop a leading "Yes,"/"No," — the judge checks the statement, not which way a question was answered.
+
+    >>> strip_polarity("Yes, indicates that the tumor may be too small."), strip_polarity("No tumor was found.")
+    ('Indicates that the tumor may be too small.', 'No tumor was found.')
+    """
+    rest = _POLARITY.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest != text and rest else text
+
+
 def split_draft(draft: str) -> list[DraftSentence]:
-    """Sentences of a draft with their markers; a marker opening a sentence belongs to the one before."""
+    """Sentences of a draft with their markers; a marker opening a sentence belongs to the one before.
+
+    A leading "Yes,"/"No," is removed (see :func:`strip_polarity`): measured on the gold set, the
+    1.5B judge accepted "Yes, this is an infection." and "Yes, [the tumor] may be too small to find"
+    as answers to "is it an infection?" and "is it the tumor spreading?"."""
     out: list[DraftSentence] = []
     for raw, _, _ in sentences(draft):
         leading = re.match(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+", raw)
@@ -86,7 +109,8 @@ def split_draft(draft: str) -> list[DraftSentence]:
             out[-1] = DraftSentence(prev.text, prev.cited + _numbers_in(leading.group()))
             raw = raw[leading.end():]
         cited = _numbers_in(" ".join(m.group() for m in _MARKERS.finditer(raw)))
-        text = _MARKERS.sub("", raw).strip()
+        text = _CITATION_SUBJECT.sub("", strip_polarity(_MARKERS.sub("", raw).strip()), count=1)
+        text = text[:1].upper() + text[1:]
         text = re.sub(r"\s+([.!?,;:])", r"\1", text)
         if text.strip(" .!?,;:-"):
             out.append(DraftSentence(text, cited))
@@ -98,9 +122,11 @@ def _numbers_in(markers: str) -> tuple[int, ...]:
 
 
 class Verifier:
-    def __init__(self, judge: Judge, threshold: float = 0.5, extra_candidates: int = 2) -> None:
+    def __init__(self, judge: Judge, threshold: float = 0.5, extra_candidates: int = 2,
+                 short_threshold: float | None = None) -> None:
         self.judge = judge
         self.threshold = threshold
+        self.short_threshold = max(threshold, short_threshold or threshold)
         self.extra_candidates = extra_candidates
 
     def verify(self, question: str, draft: str, passages: Sequence[Passage],
@@ -119,7 +145,7 @@ class Verifier:
         first = {i: ranked[i][: max(1, len(self._valid(parsed[i], texts)))] for i in pending}
         self._judge_round(question, parsed, texts, first, scored)
         retry = {i: ranked[i][len(first[i]):][: self.extra_candidates] for i in pending
-                 if max(scored[i].values(), default=0.0) < self.threshold}
+                 if max(scored[i].values(), default=0.0) < self._threshold_for(parsed[i].text)}
         self._judge_round(question, parsed, texts, retry, scored)
         for i in pending:
             verdicts[i] = self._judged_verdict(parsed[i], scored[i])
@@ -165,14 +191,20 @@ class Verifier:
                          key=lambda n: -len(words & set(tokenize(texts[n - 1]))))
         return valid + overlap
 
+    def _threshold_for(self, statement: str) -> float:
+        from .judges import SHORT_STATEMENT_WORDS
+
+        return self.short_threshold if len(statement.split()) < SHORT_STATEMENT_WORDS else self.threshold
+
     def _judged_verdict(self, sentence: DraftSentence, scored: dict[int, float]) -> SentenceVerdict:
+        threshold = self._threshold_for(sentence.text)
         best_n = max(scored, key=scored.get) if scored else None
         best = scored.get(best_n, 0.0) if best_n else 0.0
-        cited_ok = [n for n in sentence.cited if scored.get(n, 0.0) >= self.threshold]
+        cited_ok = [n for n in sentence.cited if scored.get(n, 0.0) >= threshold]
         if cited_ok:
             return SentenceVerdict(sentence.text, sentence.cited, tuple(cited_ok), best,
                                    f"judge {max(scored[n] for n in cited_ok):.2f} on the cited passage")
-        if best_n is not None and best >= self.threshold:
+        if best_n is not None and best >= threshold:
             return SentenceVerdict(sentence.text, sentence.cited, (best_n,), best,
                                    f"judge {best:.2f} on [{best_n}] (citation re-pointed)")
         return SentenceVerdict(sentence.text, sentence.cited, (), best,
