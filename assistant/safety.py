@@ -63,6 +63,29 @@ _ADDRESSES_MODEL = re.compile(
 )
 
 
+_CONDITION = (r"(?:syndromes?|degeneration|encephalitis|encephalomyelitis|myelopathy|neuropathy|gravis|dysautonomia|"
+              r"neuromyotonia|ataxia|cancer|tumou?r|disease|disorder|condition|signs? of|symptoms? of|LEMS)")
+_PERSONAL_DIAGNOSIS = re.compile(
+    r"(?:^|[,;:]\s*|(?:sounds|seems|looks) like\s+|i think\s+|probably\s+)"
+    r"(?:you|your (?:\w+ )?(?:dad|father|mom|mum|mother|husband|wife|son|daughter|partner|child|friend)|he|she|"
+    r"(?:my|his|her) \w+)\s+(?:(?:is|are)\s+(?:probably |likely |clearly )?(?:experiencing|showing|having|"
+    r"suffering from)|(?:probably |likely |may |might |must |clearly )?(?:has|have|suffers? from))\b"
+    rf"[^.!?]{{0,50}}\b{_CONDITION}\b",
+    re.IGNORECASE,
+)
+
+
+def is_personal_diagnosis(sentence: str) -> bool:
+    """Does the sentence tell someone what they (or a relative) have? That is for their doctor.
+
+    >>> is_personal_diagnosis("Your dad is experiencing signs of Lambert-Eaton myasthenic syndrome.")
+    True
+    >>> is_personal_diagnosis("Lambert-Eaton myasthenic syndrome can cause weakness.")
+    False
+    """
+    return bool(_PERSONAL_DIAGNOSIS.search(sentence))
+
+
 @dataclass(frozen=True)
 class RequestCheck:
     kind: str | None  # "injection", "dosing", "diagnosis", "prognosis", or None

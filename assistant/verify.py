@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .judges import Judge
-from .safety import has_dose
+from .safety import has_dose, is_personal_diagnosis
 from .text import sentences, tokenize
 from .types import Passage
 
@@ -164,6 +164,8 @@ class Verifier:
         text = sentence.text
         if has_dose(text):
             return SentenceVerdict(text, sentence.cited, (), 0.0, "gives a dose or schedule")
+        if is_personal_diagnosis(text):
+            return SentenceVerdict(text, sentence.cited, (), 0.0, "tells someone what they have")
         corpus = " ".join(texts).lower()
         for number in _NUMBER.findall(text) + _NUMBER_WORDS.findall(text):
             if not re.search(rf"\b{re.escape(number.lower())}\b", corpus):

@@ -80,3 +80,13 @@ def test_direction_flip_is_rejected_before_the_judge():
     judge = FakeJudge(allow={"They lower the risk of infections.": "infections"})
     result = Verifier(judge).verify("q", "They lower the risk of infections [1].", shown)
     assert not result.verdicts[0].kept and "increased" in result.verdicts[0].reason
+
+
+def test_a_personal_diagnosis_is_never_shown():
+    shown = passages("Cerebellar degeneration can cause unsteady walking and dizziness.")
+    draft = "Your dad is experiencing signs of cerebellar degeneration [1]. It can cause dizziness [1]."
+    judge = FakeJudge(allow={"Your dad is experiencing signs of cerebellar degeneration.": "Cerebellar",
+                             "It can cause dizziness.": "dizziness"})
+    result = Verifier(judge).verify("Why is my dad dizzy?", draft, shown)
+    assert [v.kept for v in result.verdicts] == [False, True]
+    assert result.verdicts[0].reason == "tells someone what they have"
