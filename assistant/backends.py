@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -223,9 +222,7 @@ class OpenAICompatibleJudge:
         import httpx
 
         g = self.generator
-        headers = {"Content-Type": "application/json"}
-        if os.environ.get(g.api_key_env):
-            headers["Authorization"] = f"Bearer {os.environ[g.api_key_env]}"
+        headers = g.headers()
         scores = []
         for question, statement, passage in items:
             body = {"model": g.model, "messages": judge_messages(question, statement, passage),

@@ -145,13 +145,18 @@ class OpenAICompatibleGenerator:
         self.api_key_env = api_key_env
         self.timeout_s = timeout_s
 
-    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
-        import httpx
-
+    def headers(self) -> dict[str, str]:
+        """JSON content type, plus the bearer key when its environment variable is set."""
         headers = {"Content-Type": "application/json"}
         api_key = os.environ.get(self.api_key_env)
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
+        return headers
+
+    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
+        import httpx
+
+        headers = self.headers()
         body = {"model": self.model, "messages": messages, "max_tokens": max_new_tokens,
                 "temperature": 0, "stream": True}
         url = f"{self.base_url}/chat/completions"

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from .safety import REFUSALS, classify_request, is_instruction_like
 from .settings import Settings
 from .text import sentences
 from .types import Answer, Citation, Passage, Triage
-from .verify import Verification, Verifier
+from .verify import Verifier
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,14 @@ class Assistant:
             yield FinalEvent(self._finish(self._abstain(answer, "", passages), clock))
             return
         texts = self._excerpts(query, passages)
-        covered = self._coverage(build_messages(query, passages, texts))
+        messages = build_messages(query, passages, texts)
+        covered = self._coverage(messages)
         answer.details["answerable"] = covered
         if covered is not None and covered < self.settings.verify.min_answerable:
             clock.lap("coverage")
             yield FinalEvent(self._finish(self._abstain(answer, "", passages), clock))
             return
-        draft = yield from self._generate(query, passages, texts, clock)
+        draft = yield from self._generate(messages, clock)
         answer.details["draft"] = draft
         final = self._final(answer, query, draft, passages, texts, request.kind, clock)
         yield FinalEvent(self._finish(final, clock))
@@ -178,11 +180,9 @@ class Assistant:
             texts[i] = excerpt(texts[i], [next(similarity) for _ in split[i]], limit)
         return texts
 
-    def _generate(self, query: str, passages: list[Passage], texts: list[str],
-                  clock: _Clock) -> Iterator[TokenEvent]:
+    def _generate(self, messages: list[dict[str, str]], clock: _Clock) -> Iterator[TokenEvent]:
         pieces: list[str] = []
-        for piece in self.generator.stream(build_messages(query, passages, texts),
-                                           self.settings.generation.max_new_tokens):
+        for piece in self.generator.stream(messages, self.settings.generation.max_new_tokens):
             if not pieces:
                 clock.since_start("first_token")
             pieces.append(piece)
@@ -206,23 +206,21 @@ class Assistant:
         answer.details["draft_faithfulness"] = verification.draft_faithfulness
         prefix = REFUSALS["injection"] + " " if request_kind == "injection" else ""
         if verification.kept:
-            return self._cited(answer, prefix + verification.render(), verification, passages)
+            used = sorted({n for v in verification.kept for n in v.supported_by})
+            return self._with_citations(answer, prefix + verification.render(), used, passages)
         covered = answer.details.get("answerable")
         quotable = covered is None or covered >= self.settings.verify.min_answerable_for_quotes
         quoted = self._extractive(query, passages) if quotable else []
         if quoted:
             answer.details["extractive"] = True
             text = prefix + "Here is what my sources say: " + " ".join(f"“{s}” [{n}]" for s, n in quoted)
-            return self._with_citations(answer, text, sorted({n for _, n in quoted}), passages, 1.0)
+            return self._with_citations(answer, text, sorted({n for _, n in quoted}), passages)
         return self._abstain(answer, prefix.strip(), passages)
 
-    def _cited(self, answer: Answer, text: str, verification: Verification, passages: list[Passage]) -> Answer:
-        used = sorted({n for v in verification.kept for n in v.supported_by})
-        return self._with_citations(answer, text, used, passages, 1.0)
-
     @staticmethod
-    def _with_citations(answer: Answer, text: str, used: list[int], passages: list[Passage],
-                        faithfulness: float) -> Answer:
+    def _with_citations(answer: Answer, text: str, used: list[int], passages: list[Passage]) -> Answer:
+        """Final text + citations; every shown sentence passed verification (or is a quote), so
+        faithfulness is 1.0 and the draft's share is in ``details["draft_faithfulness"]``."""
         answer.answer = text
         answer.citations = [
             Citation(n=n, chunk_id=passages[n - 1].chunk.chunk_id, doc_title=passages[n - 1].chunk.doc_title,
@@ -230,7 +228,7 @@ class Assistant:
                      text=passages[n - 1].chunk.text)
             for n in used
         ]
-        answer.faithfulness = faithfulness
+        answer.faithfulness = 1.0
         return answer
 
     def _extractive(self, query: str, passages: list[Passage]) -> list[tuple[str, int]]:
@@ -283,8 +281,6 @@ class Assistant:
 
 def check_answer_contract(answer: Answer) -> list[str]:
     """Problems with an answer's citations (empty when it keeps the contract's rules)."""
-    import re
-
     problems = []
     shown = {p.chunk.chunk_id: p.chunk.text for p in answer.contexts}
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}

@@ -127,13 +127,14 @@ class Triager:
             return None
         self.warm_up()
         vector = self.embedder.embed([text])[0]
-        best = {label: float((vectors @ vector).max()) for label, vectors in self._exemplar_vectors.items()}
+        similarities = {label: vectors @ vector for label, vectors in self._exemplar_vectors.items()}
+        best = {label: float(sims.max()) for label, sims in similarities.items()}
         label = max(best, key=best.get)
         threshold = {"emergency": self.settings.emergency_similarity,
                      "urgent": self.settings.urgent_similarity}.get(label)
         if threshold is None or best[label] < threshold:
             return None
-        index = int(np.argmax(self._exemplar_vectors[label] @ vector))
+        index = int(np.argmax(similarities[label]))
         reason = f"close to the {label} example \"{EXEMPLARS[label][index]}\" (similarity {best[label]:.2f})"
         if label == "urgent":
             advice = self.settings.urgent_advice

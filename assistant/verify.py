@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .judges import Judge
+from .judges import SHORT_STATEMENT_WORDS, Judge
 from .safety import has_dose, is_personal_diagnosis
 from .text import sentences, tokenize
 from .types import Passage
@@ -117,6 +117,33 @@ def split_draft(draft: str) -> list[DraftSentence]:
     return out
 
 
+def missing_number(statement: str, texts: Sequence[str], number_words: bool = True) -> str | None:
+    """The first number in ``statement`` that none of ``texts`` contains, if any.
+
+    >>> missing_number("It takes 3 to 40 days.", ["every 3 to 6 months"])
+    '40'
+    """
+    joined = " ".join(texts).lower()
+    found = _NUMBER.findall(statement) + (_NUMBER_WORDS.findall(statement) if number_words else [])
+    return next((n for n in found if not re.search(rf"\b{re.escape(n.lower())}\b", joined)), None)
+
+
+def copied_from(statement: str, texts: Sequence[str]) -> list[int]:
+    """0-based indices of the texts that contain ``statement`` word for word (statements over 20 chars).
+
+    >>> copied_from("The immune system attacks nerves.", ["No.", "So the immune system attacks nerves!"])
+    [1]
+    """
+    needle = _squash(statement.rstrip("."))
+    return [i for i, t in enumerate(texts) if len(needle) > 20 and needle in _squash(t)]
+
+
+def rank_by_overlap(statement: str, texts: Sequence[str], indices: Sequence[int]) -> list[int]:
+    """``indices`` (into ``texts``) ordered by how many stemmed words the text shares with the statement."""
+    words = set(tokenize(statement))
+    return sorted(indices, key=lambda i: -len(words & set(tokenize(texts[i]))))
+
+
 def _numbers_in(markers: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", markers))
 
@@ -166,16 +193,14 @@ class Verifier:
             return SentenceVerdict(text, sentence.cited, (), 0.0, "gives a dose or schedule")
         if is_personal_diagnosis(text):
             return SentenceVerdict(text, sentence.cited, (), 0.0, "tells someone what they have")
-        corpus = " ".join(texts).lower()
-        for number in _NUMBER.findall(text) + _NUMBER_WORDS.findall(text):
-            if not re.search(rf"\b{re.escape(number.lower())}\b", corpus):
-                return SentenceVerdict(text, sentence.cited, (), 0.0, f"number '{number}' is in no source")
+        number = missing_number(text, texts)
+        if number:
+            return SentenceVerdict(text, sentence.cited, (), 0.0, f"number '{number}' is in no source")
         cited = [texts[n - 1] for n in self._valid(sentence, texts)]
         conflict = _direction_conflict(text, cited) or _negated_word_conflict(text, cited, texts)
         if conflict:
             return SentenceVerdict(text, sentence.cited, (), 0.0, conflict)
-        needle = _squash(text.rstrip("."))
-        copied = [i for i, t in enumerate(texts, start=1) if len(needle) > 20 and needle in _squash(t)]
+        copied = [i + 1 for i in copied_from(text, texts)]
         if copied:
             best = [n for n in sentence.cited if n in copied] or copied[:1]
             return SentenceVerdict(text, sentence.cited, tuple(best), 1.0, f"copied from [{best[0]}]")
@@ -188,14 +213,10 @@ class Verifier:
     def _candidates(self, sentence: DraftSentence, texts: list[str]) -> list[int]:
         """Cited passages first, then the others by how many words they share with the sentence."""
         valid = self._valid(sentence, texts)
-        words = set(tokenize(sentence.text))
-        overlap = sorted((n for n in range(1, len(texts) + 1) if n not in valid),
-                         key=lambda n: -len(words & set(tokenize(texts[n - 1]))))
-        return valid + overlap
+        others = rank_by_overlap(sentence.text, texts, [i for i in range(len(texts)) if i + 1 not in valid])
+        return valid + [i + 1 for i in others]
 
     def _threshold_for(self, statement: str) -> float:
-        from .judges import SHORT_STATEMENT_WORDS
-
         return self.short_threshold if len(statement.split()) < SHORT_STATEMENT_WORDS else self.threshold
 
     def _judged_verdict(self, sentence: DraftSentence, scored: dict[int, float]) -> SentenceVerdict:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,10 +23,7 @@ from tqdm import tqdm
 from ..errors import InputError
 from ..judges import Judge
 from ..settings import Settings
-from ..text import tokenize
-from ..verify import split_draft
-
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+from ..verify import copied_from, missing_number, rank_by_overlap, split_draft
 
 
 @dataclass(frozen=True)
@@ -71,24 +67,16 @@ class FaithfulnessScorer:
     def _cheap(self, statement: str, contexts: Sequence[str]) -> StatementVerdict | None:
         if not contexts:
             return StatementVerdict(statement, False, 0.0, None, "no contexts")
-        joined = " ".join(contexts).lower()
-        for number in _NUMBER.findall(statement):
-            if not re.search(rf"\b{re.escape(number)}\b", joined):
-                return StatementVerdict(statement, False, 0.0, None, f"number '{number}' is in no context")
-        needle = _squash(statement.rstrip("."))
-        for index, context in enumerate(contexts):
-            if len(needle) > 20 and needle in _squash(context):
-                return StatementVerdict(statement, True, 1.0, index, "copied from the context")
+        number = missing_number(statement, contexts, number_words=False)
+        if number:
+            return StatementVerdict(statement, False, 0.0, None, f"number '{number}' is in no context")
+        copied = copied_from(statement, contexts)
+        if copied:
+            return StatementVerdict(statement, True, 1.0, copied[0], "copied from the context")
         return None
 
     def _closest(self, statement: str, contexts: Sequence[str]) -> list[int]:
-        words = set(tokenize(statement))
-        ranked = sorted(range(len(contexts)), key=lambda c: -len(words & set(tokenize(contexts[c]))))
-        return ranked[: self.contexts_per_statement]
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
+        return rank_by_overlap(statement, contexts, range(len(contexts)))[: self.contexts_per_statement]
 
 
 def read_records(lines: Iterable[str]) -> Iterator[tuple[int, dict | None, str | None]]:
