@@ -192,6 +192,11 @@ class VerifySettings(BaseModel):
         default=0.5, ge=0, le=1,
         description="P(Yes) needed before quoting source sentences when no generated sentence survived.",
     )
+    unknown_name_min_answerable: float = Field(
+        default=0.7, ge=0, le=1,
+        description="P(Yes) needed to answer a question that names something the sources never mention "
+                    "(an antibody, a place, an acronym); below it the assistant abstains.",
+    )
 
 
 class InputSettings(BaseModel):

@@ -3,8 +3,8 @@
 For each sentence of the draft:
 
 1. its ``[n]`` markers are parsed; numbers that point to no shown passage are stripped;
-2. cheap, certain checks run first: a dose or schedule is never shown; a number that no passage
-   contains is unsupported; a sentence copied from a passage is supported by it;
+2. cheap, certain checks run first: a dose or schedule is never shown; a number or a name that no
+   passage contains is unsupported; a sentence copied from a passage is supported by it;
 3. otherwise the judge scores it against the passages it cites plus the passages that share the most
    words with it (all sentences in one batch);
 4. it is kept only if some passage supports it, and its citation is re-pointed to the passage that
@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .judges import SHORT_STATEMENT_WORDS, Judge
+from .names import unknown_names
 from .safety import has_dose, is_personal_diagnosis
 from .text import sentences, tokenize
 from .types import Passage
@@ -128,6 +129,17 @@ def missing_number(statement: str, texts: Sequence[str], number_words: bool = Tr
     return next((n for n in found if not re.search(rf"\b{re.escape(n.lower())}\b", joined)), None)
 
 
+def missing_name(statement: str, texts: Sequence[str]) -> str | None:
+    """The first name (acronym, "anti-" name, proper noun) in ``statement`` that none of ``texts`` uses.
+
+    >>> missing_name("A positive anti-NMDA test means an immune attack.", ["antibodies in CSF"])
+    'anti-NMDA'
+    >>> missing_name("It is tested in the CSF.", ["antibodies in CSF"]) is None
+    True
+    """
+    return next(iter(unknown_names(statement, " ".join(texts))), None)
+
+
 def copied_from(statement: str, texts: Sequence[str]) -> list[int]:
     """0-based indices of the texts that contain ``statement`` word for word (statements over 20 chars).
 
@@ -196,6 +208,9 @@ class Verifier:
         number = missing_number(text, texts)
         if number:
             return SentenceVerdict(text, sentence.cited, (), 0.0, f"number '{number}' is in no source")
+        name = missing_name(text, texts)
+        if name:
+            return SentenceVerdict(text, sentence.cited, (), 0.0, f"name '{name}' is in no source")
         cited = [texts[n - 1] for n in self._valid(sentence, texts)]
         conflict = _direction_conflict(text, cited) or _negated_word_conflict(text, cited, texts)
         if conflict:

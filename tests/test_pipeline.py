@@ -130,3 +130,45 @@ def test_empty_question_is_an_input_error(make_bot):
 
     with pytest.raises(InputError):
         make_bot().ask("   ")
+
+
+class SureJudge(FakeJudge):
+    """A FakeJudge that also answers the coverage question, always with the same P(Yes)."""
+
+    def __init__(self, coverage: float) -> None:
+        super().__init__()
+        self.coverage = coverage
+
+    def yes_probability(self, messages):
+        return self.coverage
+
+
+@pytest.mark.parametrize("judge", [SureJudge(0.5), FakeJudge()], ids=["unsure", "no-coverage-score"])
+def test_question_naming_what_the_sources_never_mention_abstains(make_bot, judge):
+    bot = make_bot("The immune system attacks nerves [1].", judge=judge)
+    answer = bot.ask("Does the anti-Hu antibody mean the immune system attacks nerves?")
+    assert answer.abstained and answer.details["unknown_names"] == ["anti-Hu"]
+    assert answer.answer.startswith("My sources don't mention “anti-Hu”") and bot.generator.prompts == []
+
+
+def test_unknown_name_is_answered_when_the_model_is_sure_the_passages_cover_it(make_bot):
+    bot = make_bot("The immune system attacks nerves [1].", judge=SureJudge(0.9))
+    answer = bot.ask("I live in Texas: does the immune system attack nerves?")
+    assert not answer.abstained and answer.answer.startswith("The immune system attacks nerves.")
+
+
+def test_unsure_model_abstains_even_without_unknown_names(make_bot):
+    bot = make_bot("The immune system attacks nerves [1].", judge=SureJudge(0.2))
+    assert bot.ask("Does the immune system attack nerves?").abstained
+
+
+def test_abbreviation_the_sources_spell_out_is_expanded_before_retrieval(make_bot):
+    from assistant import names
+
+    names.ABBREVIATIONS["BS"] = "Beta syndrome"
+    try:
+        answer = make_bot("Another long bullet [1].").ask("Is BS long?")
+    finally:
+        del names.ABBREVIATIONS["BS"]
+    assert answer.details["standalone_question"] == "Is BS (Beta syndrome) long?"
+    assert "Beta syndrome" in answer.contexts[0].chunk.text and not answer.abstained

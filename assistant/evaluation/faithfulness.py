@@ -5,7 +5,7 @@ line is the input plus ``faithfulness`` (share of the answer's sentences that so
 ``null`` when the answer has no sentences) and ``statements``: per sentence, the verdict, its score,
 the index of the supporting context and why. Malformed lines are reported and skipped.
 
-Per sentence, cheap certain checks run first (a number no context contains; a sentence copied from a
+Per sentence, cheap certain checks run first (a number or name no context contains; a sentence copied from a
 context); the rest go to the judge, against the contexts that share the most words with it.
 """
 
@@ -23,7 +23,7 @@ from tqdm import tqdm
 from ..errors import InputError
 from ..judges import Judge
 from ..settings import Settings
-from ..verify import copied_from, missing_number, rank_by_overlap, split_draft
+from ..verify import copied_from, missing_name, missing_number, rank_by_overlap, split_draft
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,9 @@ class FaithfulnessScorer:
         number = missing_number(statement, contexts, number_words=False)
         if number:
             return StatementVerdict(statement, False, 0.0, None, f"number '{number}' is in no context")
+        name = missing_name(statement, contexts)
+        if name:
+            return StatementVerdict(statement, False, 0.0, None, f"name '{name}' is in no context")
         copied = copied_from(statement, contexts)
         if copied:
             return StatementVerdict(statement, True, 1.0, copied[0], "copied from the context")

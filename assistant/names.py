@@ -1,0 +1,107 @@
+"""Names a text uses (acronyms, "anti-" antibody names, mid-sentence proper nouns) and which of them
+a reference text never mentions.
+
+The sources cannot say anything about a name they never use: asked about "anti-Hu" or "Texas", the
+1.5B model answered from the nearest passage anyway ("ask your primary care doctor for
+recommendations"). A name the question or a statement uses and no source uses is therefore a cheap,
+certain signal; lowercase words are left to the judge, since patients' plain words ("wobbly") rarely
+appear in the sources.
+
+>>> names_in("Is anti-Hu or anti-Yo the antibody? My Mom lives in Texas. What is a PET-CT?")
+['anti-Hu', 'anti-Yo', 'Texas', 'PET-CT']
+>>> unknown_names("Does a PET-CT scan show anti-NMDA antibodies?", "A PET scan... a CT scan. Antibodies.")
+['anti-NMDA']
+>>> names_in("WHAT DOES A SPINAL TAP SHOW? EMERGENCY!!! just kidding")  # shouting names nothing
+[]
+>>> expand_abbreviations("What is LEMS?", "Lambert-Eaton myasthenic syndrome. This is...")
+'What is LEMS (Lambert-Eaton myasthenic syndrome)?'
+>>> expand_abbreviations("LEMS? Is LEMS rare?", "Lambert-Eaton myasthenic syndrome")  # spelled out once
+'LEMS (Lambert-Eaton myasthenic syndrome)? Is LEMS rare?'
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
+_SENTENCE_START = re.compile(r"(?:^|(?<!\bDr|\bMr|\bMs|\bSt)(?<!\bMrs)(?<!\bProf)[.!?:;]|\n)[\s\"“'‘(\[*•-]*$")
+# Capitalised words people write mid-sentence that name nothing the sources could cover.
+_COMMON = frozenset(
+    """i i'm i've i'd i'll ok okay hi hello thanks er icu md dr mr mrs ms tv am pm faq asap fyi btw lol omg
+    thx pls prof mom mum dad mommy daddy grandma grandpa god doctor doc nurse sir madam please
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december christmas english""".split()
+)
+# Abbreviations patients and doctors use that the sources spell out instead.
+ABBREVIATIONS = {
+    "LEMS": "Lambert-Eaton myasthenic syndrome",
+    "LES": "Lambert-Eaton syndrome",
+    "PCD": "paraneoplastic cerebellar degeneration",
+    "SPS": "stiff person syndrome",
+    "MG": "myasthenia gravis",
+    "OMS": "opsoclonus-myoclonus syndrome",
+    "PNS": "paraneoplastic neurological syndrome",
+    "LP": "lumbar puncture",
+    "PLEX": "plasma exchange",
+    "SCLC": "small cell lung cancer",
+}
+
+
+def names_in(text: str) -> list[str]:
+    """Acronyms (two or more capitals: "NMDA", "IVIg"), "anti-" names, and capitalised words that do not
+    open a sentence, in order of first use."""
+    found: list[str] = []
+    letters = [ch for ch in text if ch.isalpha()]
+    shouting = sum(ch.isupper() for ch in letters) > 0.5 * len(letters)
+    for match in _TOKEN.finditer(text):
+        token = re.sub(r"['’]s$", "", match.group())
+        if token.lower() in _COMMON or token in found:
+            continue
+        capitals = sum(ch.isupper() for ch in token)
+        opens_sentence = bool(_SENTENCE_START.search(text[: match.start()]))
+        acronym = capitals >= 2 and not (token.isupper() and len(token) > 5)  # "EMERGENCY" is shouted
+        if token.lower().startswith("anti-") or (not shouting and (
+                acronym or (token[0].isupper() and not opens_sentence))):
+            found.append(token)
+    return found
+
+
+def unknown_names(text: str, reference: str) -> list[str]:
+    """The names in ``text`` that ``reference`` never uses (case-insensitive; every part of a
+    hyphenated name must appear, "anti" aside; a plural "MRIs" counts as "MRI")."""
+    known = _words(reference)
+    missing = []
+    for name in names_in(text):
+        if _spelled_out(name, known):
+            continue
+        parts = [p for p in re.findall(r"[a-z0-9]+", name.lower()) if p != "anti"]
+        plural_ok = [p[:-1] if p.endswith("s") and p not in known and p[:-1] in known else p for p in parts]
+        if any(p not in known for p in plural_ok):
+            missing.append(name)
+    return missing
+
+
+def expand_abbreviations(text: str, reference: str) -> str:
+    """``text`` with each known abbreviation the reference never uses followed by its spelled-out form,
+    so that retrieval, the model and :func:`unknown_names` all see the words the sources use."""
+    known = _words(reference)
+    done: set[str] = set()
+
+    def spell_out(match: re.Match) -> str:
+        short = match.group()
+        if short in done or not _spelled_out(short, known):
+            return short
+        done.add(short)
+        return f"{short} ({ABBREVIATIONS[short]})"
+
+    return re.sub(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b(?! \()", spell_out, text)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _spelled_out(name: str, known: set[str]) -> bool:
+    """A known abbreviation that the reference never uses but whose spelled-out words it does."""
+    long = ABBREVIATIONS.get(name.rstrip("s") if name.rstrip("s") in ABBREVIATIONS else name)
+    return bool(long) and name.lower() not in known and _words(long) <= known

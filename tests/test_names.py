@@ -1,0 +1,32 @@
+"""Names the sources never use: hand-checkable cases, including the ones that must not count."""
+
+from assistant.names import expand_abbreviations, names_in, unknown_names
+from assistant.verify import missing_name
+
+SOURCES = "Lambert-Eaton myasthenic syndrome. A PET scan and a CT scan. Antibodies in CSF. Mestinon."
+
+
+def test_acronyms_antibodies_and_mid_sentence_proper_nouns_are_names():
+    assert names_in("Is anti-Yo in CSF? We saw Dr. Smith in Boston.") == ["anti-Yo", "CSF", "Smith", "Boston"]
+
+
+def test_sentence_openers_family_words_days_and_shouting_are_not_names():
+    assert names_in("What is it? My Mom asked on Monday. OK, thanks!") == []
+    assert names_in("PLEASE HELP WHAT IS THIS") == []
+
+
+def test_a_name_is_known_when_every_part_is_in_the_sources_whatever_the_case():
+    assert unknown_names("Is it lambert-EATON? What about a PET-CT and the IVIG drip?", SOURCES) == ["IVIG"]
+    assert unknown_names("Are MRIs like PETs?", "an MRI and a PET scan") == []
+
+
+def test_known_abbreviation_counts_as_known_and_is_spelled_out_once():
+    assert unknown_names("What is LEMS?", SOURCES) == []
+    assert expand_abbreviations("What is LEMS? Is LEMS rare?", SOURCES) == (
+        "What is LEMS (Lambert-Eaton myasthenic syndrome)? Is LEMS rare?")
+    assert expand_abbreviations("What is SPS?", SOURCES) == "What is SPS?"  # not spelled out there
+
+
+def test_statement_with_a_name_no_passage_uses_is_caught():
+    assert missing_name("Mestinon helps in Lambert-Eaton myasthenic syndrome.", [SOURCES]) is None
+    assert missing_name("It helps in Lambert-Eaton, like Rituxan.", [SOURCES]) == "Rituxan"
