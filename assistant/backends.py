@@ -118,6 +118,10 @@ class LlamaCppGenerator:
             raise ModelError(f"The llama-cpp backend needs a .gguf file; {path} is not one.")
         return path
 
+    def count_tokens(self, text: str) -> int:
+        self.warm_up()
+        return len(self.llama.tokenize(text.encode(), add_bos=False, special=False))
+
     def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
         self.warm_up()
         with self.lock:

@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--fast", action="store_true", help="fake generator and word-overlap judge (for CI)")
     e.add_argument("--compare", type=Path, default=None, help="an earlier report.json to compare with")
     e.add_argument("--out-dir", type=Path, default=None, help="default: eval/reports/<timestamp>")
+
+    from .evaluation.bench import add_arguments
+
+    add_arguments(sub.add_parser("bench", parents=[common], help="speed of every stage: medians and p95s"))
     return parser
 
 
@@ -265,6 +269,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return getattr(module, function)(args, settings)
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation.bench import run_bench_command
+
+    return run_bench_command(args, settings)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "index": cmd_index,
     "retrieve": cmd_retrieve,
@@ -272,4 +282,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "triage": cmd_triage,
     "batch": cmd_batch,
     "eval": cmd_eval,
+    "bench": cmd_bench,
 }

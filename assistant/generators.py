@@ -99,6 +99,10 @@ class TransformersGenerator:
             return str(bundled_generator_dir(self._cache_dir, log=self._log))
         return self.name
 
+    def count_tokens(self, text: str) -> int:
+        self.warm_up()
+        return len(self.tokenizer(text, add_special_tokens=False).input_ids)
+
     def prompt_ids(self, messages: list[dict[str, str]]):
         """Token ids of the chat prompt, ending where the assistant's reply starts."""
         self.warm_up()

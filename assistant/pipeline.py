@@ -180,7 +180,8 @@ class Assistant:
         if unknown:
             answer.details["unknown_names"] = unknown
             if covered is None or covered < v.unknown_name_min_answerable:
-                names = ", ".join(f"“{n}”" for n in unknown[:3])
+                quoted = [f"“{n}”" for n in unknown[:3]]
+                names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
                 return f"My sources don't mention {names}, so I can't answer that reliably."
         return None
 
