@@ -59,6 +59,24 @@ class LoadedIndex:
     bm25: BM25
 
 
+def vector_index(vectors: np.ndarray, ann_min_vectors: int, ef_search: int) -> faiss.Index:
+    """Exact inner-product search, or HNSW once there are ``ann_min_vectors`` vectors or more.
+
+    >>> vector_index(np.eye(3, dtype=np.float32), ann_min_vectors=10, ef_search=64).ntotal
+    3
+    >>> type(vector_index(np.eye(3, dtype=np.float32), ann_min_vectors=2, ef_search=64)).__name__
+    'IndexHNSWFlat'
+    """
+    if len(vectors) < ann_min_vectors:
+        index = faiss.IndexFlatIP(vectors.shape[1])
+    else:
+        index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = ef_search
+    index.add(vectors)
+    return index
+
+
 class IndexStore:
     """Builds, checks and loads the index for one corpus + embedder."""
 
@@ -82,6 +100,8 @@ class IndexStore:
             "sentence_vectors": self.settings.embedding.sentence_vectors,
             "corpus_hash": corpus_hash(self.settings.paths.corpus_dir),
             "chunking": self.settings.chunking.model_dump(mode="json"),
+            "vector_index": {"ann_min_vectors": self.settings.embedding.ann_min_vectors,
+                             "ann_ef_search": self.settings.embedding.ann_ef_search},
         }
 
     def ensure(self) -> LoadedIndex:
@@ -108,8 +128,8 @@ class IndexStore:
         self.log(describe(chunks))
         texts, owners = vector_texts(chunks, self.settings.embedding.sentence_vectors)
         vectors = self._embed(texts)
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors)
+        index = vector_index(vectors, self.settings.embedding.ann_min_vectors,
+                             self.settings.embedding.ann_ef_search)
         self.root.mkdir(parents=True, exist_ok=True)
         self._clean_leftovers()
         tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=self.root))
@@ -172,10 +192,9 @@ class IndexStore:
         """Why the index no longer matches the corpus/settings/embedder, or None if it does."""
         for field, expected in self.expected_key().items():
             if manifest.get(field) != expected:
-                what = {"corpus_hash": "the corpus changed", "embedding_model": "the embedder changed",
+                return {"corpus_hash": "the corpus changed", "embedding_model": "the embedder changed",
                         "chunking": "the chunking settings changed",
-                        "format_version": "it was written by another version"}[field]
-                return what
+                        "format_version": "it was written by another version"}.get(field, f"{field} changed")
         return None
 
     def _load(self, manifest: dict) -> LoadedIndex:

@@ -92,3 +92,23 @@ def test_sentence_vectors_point_back_to_their_chunk(toy_settings, fake_embedder)
     loaded = store(toy_settings, fake_embedder, []).ensure()
     assert loaded.vectors.ntotal == len(loaded.owners) > len(loaded.chunks)
     assert sorted(set(loaded.owners.tolist())) == list(range(len(loaded.chunks)))
+
+
+def test_large_index_switches_to_hnsw_and_retrieves_what_flat_search_does(toy_settings, fake_embedder):
+    import faiss
+
+    from assistant.retrieval import Retriever
+
+    messages: list[str] = []
+    flat = store(toy_settings, fake_embedder, messages).ensure()
+    ann_settings = toy_settings.with_overrides({"embedding": {"ann_min_vectors": 1, "ann_ef_search": 40}})
+    messages.clear()
+    ann = store(ann_settings, fake_embedder, messages).ensure()
+    assert any("stale (vector_index changed)" in m for m in messages)
+    reloaded = store(ann_settings, fake_embedder, messages).ensure().vectors
+    assert isinstance(faiss.downcast_index(reloaded), faiss.IndexHNSWFlat)
+    assert faiss.downcast_index(reloaded).hnsw.efSearch == 40
+    for question in ("Do tumor cells spread into the brain?", "What do steroids do?"):
+        top = [Retriever(i, fake_embedder, toy_settings.retrieval).retrieve(question, k=2)[0].chunk.chunk_id
+               for i in (flat, ann)]
+        assert top[0] == top[1]
