@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..backends import resolve_backend
 from ..components import Components
 from ..index import IndexStore, vector_index
 from ..judges import OverlapJudge
@@ -203,8 +204,9 @@ def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str],
     parts = Components(settings, embedder=embedder, progress=False, log=lambda message: None)
     assistant = (Assistant(settings, parts, QuotingGenerator(), OverlapJudge()) if args.fast
                  else Assistant(settings, parts))
-    result: dict = {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": args.fast,
-                    "backend": getattr(assistant.generator, "name", "?"), "embedder": parts.embedder.name}
+    backend = "fake" if args.fast else f"{resolve_backend(settings)} ({assistant.generator.name})"
+    result: dict = {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": args.fast, "backend": backend,
+                    "embedder": parts.embedder.name}
     log("index build…")
     result["index_build"] = bench_index_build(settings, parts, args.repeats)
     log("loading the models…")
