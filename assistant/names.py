@@ -22,6 +22,7 @@ appear in the sources.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
 _SENTENCE_START = re.compile(r"(?:^|(?<!\bDr|\bMr|\bMs|\bSt)(?<!\bMrs)(?<!\bProf)[.!?:;]|\n)[\s\"“'‘(\[*•-]*$")
@@ -97,11 +98,13 @@ def expand_abbreviations(text: str, reference: str) -> str:
     return re.sub(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b(?! \()", spell_out, text)
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
+@lru_cache(maxsize=16)
+def _words(text: str) -> frozenset[str]:
+    """Lowercase words of ``text``; cached, since every question is checked against the same corpus."""
+    return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def _spelled_out(name: str, known: set[str]) -> bool:
+def _spelled_out(name: str, known: frozenset[str]) -> bool:
     """A known abbreviation that the reference never uses but whose spelled-out words it does."""
     long = ABBREVIATIONS.get(name.rstrip("s") if name.rstrip("s") in ABBREVIATIONS else name)
     return bool(long) and name.lower() not in known and _words(long) <= known

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,13 @@ def fake_embedder() -> HashingEmbedder:
 def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One index over the real corpus with the real embedder, shared by the model tests."""
     return tmp_path_factory.mktemp("real-index")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class FakeJudge:

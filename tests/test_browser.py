@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import PROJECT_ROOT
+from tests.conftest import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,15 +26,9 @@ pytestmark = [pytest.mark.model, pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     home = tmp_path_factory.mktemp("app")
     env = {**os.environ, "ASSISTANT_SERVER__PORT": str(port), "ASSISTANT_PATHS__INDEX_DIR": str(home / "index"),
            "ASSISTANT_SERVER__FEEDBACK_FILE": str(home / "feedback.jsonl"), "GRADIO_ANALYTICS_ENABLED": "False"}

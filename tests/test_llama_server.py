@@ -5,7 +5,6 @@ with its ``server`` extra); the assistant talks to it only through the OpenAI wi
 """
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,21 +15,16 @@ import pytest
 from assistant.bundled import bundled_gguf
 from assistant.pipeline import Assistant, check_answer_contract
 from assistant.settings import Settings
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.model
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
     gguf = bundled_gguf(Settings().paths.cache_dir, log=lambda message: None)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w+")  # a pipe would fill and block it
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", "bundled",

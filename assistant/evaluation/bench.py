@@ -99,32 +99,25 @@ def bench_vector_search(base: np.ndarray, queries: np.ndarray, sizes: list[int],
         recall = float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)]))
         rows.append({
             "chunks": size,
-            "flat_ms": _per_query_ms(flat, queries, repeats),
-            "hnsw_ms": _per_query_ms(hnsw, queries, repeats),
+            "flat_ms": _search_ms(flat, queries, repeats),
+            "hnsw_ms": _search_ms(hnsw, queries, repeats),
             "hnsw_recall_at_10": round(recall, 4),
             "hnsw_build_s": round(build_s, 2),
         })
     return rows
 
 
-def _per_query_ms(index, queries: np.ndarray, repeats: int) -> dict[str, float]:
-    times = []
-    for _ in range(repeats):
-        for query in queries:
-            start = time.perf_counter()
-            index.search(query[None, :], 10)
-            times.append((time.perf_counter() - start) * 1000)
-    return summary(times)
+def _search_ms(index, queries: np.ndarray, repeats: int) -> dict[str, float]:
+    return per_item_ms(lambda query: index.search(query[None, :], 10), queries, repeats)
 
 
-def bench_triage(parts: Components, messages: list[str], repeats: int) -> dict:
-    triager = parts.triager()
-    triager.warm_up()
+def per_item_ms(function: Callable[[object], object], items, repeats: int) -> dict[str, float]:
+    """Median and p95 milliseconds of ``function(item)``, each item timed alone, ``repeats`` rounds."""
     times = []
     for _ in range(repeats):
-        for message in messages:
+        for item in items:
             start = time.perf_counter()
-            triager.triage(message, [])
+            function(item)
             times.append((time.perf_counter() - start) * 1000)
     return summary(times)
 
@@ -194,13 +187,13 @@ def bench_questions(count: int) -> list[str]:
     return answerable[::step][:count]
 
 
-def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str], None]) -> dict:
+def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str], None], scratch: Path) -> dict:
     embedder = None
     if args.fast:  # fake embedder: keep its index away from the real one
         from ..embedders import HashingEmbedder
 
         embedder = HashingEmbedder(256)
-        settings = settings.with_overrides({"paths": {"index_dir": Path(args.scratch) / "index"}})
+        settings = settings.with_overrides({"paths": {"index_dir": scratch / "index"}})
     parts = Components(settings, embedder=embedder, progress=False, log=lambda message: None)
     assistant = (Assistant(settings, parts, QuotingGenerator(), OverlapJudge()) if args.fast
                  else Assistant(settings, parts))
@@ -217,7 +210,10 @@ def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str],
     result["answers"] = bench_answers(assistant, bench_questions(args.questions))
     result["peak_rss_gb"] = peak_rss_gb()  # before the synthetic vectors below inflate it
     log("triage…")
-    result["triage_ms"] = bench_triage(parts, [r["message"] for r in load_labelled(DEFAULT_SET)], args.repeats)
+    triager = parts.triager()
+    triager.warm_up()
+    result["triage_ms"] = per_item_ms(lambda message: triager.triage(message, []),
+                                      [r["message"] for r in load_labelled(DEFAULT_SET)], args.repeats)
     log("vector search…")
     chunks = parts.index().chunks
     corpus_sentences = [s for c in chunks for s, _, _ in sentences(passage_text(c))]
@@ -291,8 +287,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_bench_command(args: argparse.Namespace, settings: Settings) -> int:
     with tempfile.TemporaryDirectory() as scratch:
-        args.scratch = scratch
-        result = run_bench(settings, args, log=lambda message: print(message, file=sys.stderr, flush=True))
+        result = run_bench(settings, args, log=lambda message: print(message, file=sys.stderr, flush=True),
+                           scratch=Path(scratch))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
