@@ -35,7 +35,8 @@ def make_generator(settings: Settings) -> Generator:
     if backend == "openai":
         return OpenAICompatibleGenerator(g.openai_base_url, g.openai_model, g.openai_api_key_env)
     if backend == "llama-cpp":
-        return LlamaCppGenerator(g.model, settings.paths.cache_dir, g.threads, g.context_tokens, g.min_new_tokens)
+        return LlamaCppGenerator(g.model, settings.paths.cache_dir, g.threads, g.context_tokens, g.min_new_tokens,
+                                 quant=g.llama_quant)
     return TransformersGenerator(g.model, settings.paths.cache_dir, threads=g.threads, log=log_to_stderr,
                                  dtype=g.torch_dtype, min_new_tokens=g.min_new_tokens)
 
@@ -69,11 +70,14 @@ def yes_probability(top_logprobs: Sequence[dict]) -> float:
 
 
 class LlamaCppGenerator:
-    """The bundled Q4_K_M GGUF (or any GGUF file) run by llama.cpp; loads in ``warm_up()``."""
+    """The bundled GGUF (re-quantised to ``quant``; any other GGUF file as it is) run by llama.cpp.
+
+    Nothing loads until ``warm_up()``."""
 
     def __init__(self, model: str, cache_dir: Path, threads: int = 2, context_tokens: int = 2048,
-                 min_new_tokens: int = 12) -> None:
+                 min_new_tokens: int = 12, quant: str = "q4_0") -> None:
         self.name = f"llama-cpp:{model}"
+        self.quant = quant
         self.min_new_tokens = min_new_tokens
         self.model_ref = model
         self._cache_dir = cache_dir
@@ -110,9 +114,9 @@ class LlamaCppGenerator:
 
     def _path(self) -> Path:
         if self.model_ref == BUNDLED_GENERATOR:
-            from .bundled import bundled_gguf
+            from .bundled import bundled_llama_gguf
 
-            return bundled_gguf(self._cache_dir, log=log_to_stderr)
+            return bundled_llama_gguf(self._cache_dir, self.quant, log=log_to_stderr)
         path = Path(self.model_ref).expanduser()
         if not path.is_file():
             raise ModelError(f"The llama-cpp backend needs a .gguf file; {path} is not one.")

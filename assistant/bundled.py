@@ -9,6 +9,7 @@ that is already in the local Hugging Face cache.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.metadata as metadata
 import json
@@ -130,6 +131,58 @@ def bundled_gguf(cache_dir: Path, log=print) -> Path:
     parts = [package_file(dist, suffix) for dist, suffix in QWEN_PARTS]
     join_parts(parts, target, sha256=QWEN_GGUF_SHA256)
     return target
+
+
+LLAMA_QUANTS = ("q4_0", "q4_k_m")
+
+
+def bundled_llama_gguf(cache_dir: Path, quant: str = "q4_0", log=print) -> Path:
+    """The bundled GGUF as llama.cpp runs it: as shipped (``q4_k_m``) or re-quantised once (``q4_0``).
+
+    Q4_0 puts every weight on llama.cpp's repacked AVX2 kernels (the shipped file keeps a sixth of them
+    in Q6_K, which has none). Measured here: prompt 46 vs 33 tokens/s, decode 19.2 vs 17.0 tokens/s.
+    A marker file next to it records its source and size; a file without a matching marker is redone.
+    """
+    if quant not in LLAMA_QUANTS:
+        raise ModelError(f"Unknown llama.cpp quantisation {quant!r}; choose one of {', '.join(LLAMA_QUANTS)}.")
+    source = bundled_gguf(cache_dir, log)
+    if quant == "q4_k_m":
+        return source
+    target = source.with_name(f"{QWEN_NAME}-{quant}.gguf")
+    marker = target.with_name(target.name + ".json")
+    expected = {"source_sha256": QWEN_GGUF_SHA256, "quant": quant}
+    if target.is_file() and _read_marker(marker) == {**expected, "bytes": target.stat().st_size}:
+        return target
+    log(f"Re-quantising the bundled model to {quant} for llama.cpp (once, about 10 s) into {target} ...")
+    marker.unlink(missing_ok=True)
+    requantize(source, target, quant)
+    marker.write_text(json.dumps({**expected, "bytes": target.stat().st_size}))
+    return target
+
+
+def _read_marker(marker: Path) -> dict | None:
+    try:
+        return json.loads(marker.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def requantize(source: Path, target: Path, quant: str, threads: int = 2) -> None:
+    """Write ``source`` re-quantised to ``quant`` (a llama.cpp ftype name) to ``target``, atomically."""
+    try:
+        import llama_cpp
+    except ImportError as exc:
+        raise ModelError("Re-quantising needs llama-cpp-python: pip install -e '.[llama]'.") from exc
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = getattr(llama_cpp, f"LLAMA_FTYPE_MOSTLY_{quant.upper()}")
+    params.allow_requantize = True
+    params.nthread = threads
+    partial = target.with_name(target.name + ".partial")
+    status = llama_cpp.llama_model_quantize(str(source).encode(), str(partial).encode(), ctypes.byref(params))
+    if status != 0 or not partial.is_file():
+        partial.unlink(missing_ok=True)
+        raise ModelError(f"llama.cpp could not re-quantise {source} to {quant} (status {status}).")
+    partial.replace(target)
 
 
 def bundled_generator_dir(cache_dir: Path, log=print) -> Path:

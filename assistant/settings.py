@@ -151,6 +151,13 @@ class GenerationSettings(BaseModel):
             "faster than bf16 on CPUs without native bf16 (measured here: 25 vs 6 prompt tokens/s)."
         ),
     )
+    llama_quant: Literal["q4_0", "q4_k_m"] = Field(
+        default="q4_0",
+        description=(
+            "How llama.cpp runs the bundled model: q4_0 (re-quantised once from the shipped file; every "
+            "weight on the fast repacked kernels) or q4_k_m (the file as shipped). Other GGUF files run as they are."
+        ),
+    )
     context_tokens: int = Field(default=2048, ge=512, description="llama.cpp context window.")
     openai_base_url: str = Field(
         default="http://127.0.0.1:8080/v1", description="Base URL of an OpenAI-compatible server."

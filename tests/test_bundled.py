@@ -77,3 +77,48 @@ def test_wrong_size_gguf_in_the_cache_is_joined_again(tmp_path: Path, monkeypatc
 def test_resolve_embedder_passes_unknown_names_through(tmp_path: Path):
     assert bundled.resolve_embedder("org/some-model", tmp_path) == "org/some-model"
     assert Path(bundled.resolve_embedder("all-MiniLM-L6-v2", tmp_path)).joinpath("config.json").is_file()
+
+
+def _fake_requantize(calls: list):
+    def requantize(source: Path, target: Path, quant: str, threads: int = 2) -> None:
+        target.write_bytes(b"q" * 10)
+        calls.append(quant)
+
+    return requantize
+
+
+def test_requantized_gguf_is_made_once_and_redone_when_its_marker_disagrees(tmp_path: Path, monkeypatch):
+    source = tmp_path / "generators" / f"{bundled.QWEN_NAME}-q4_k_m.gguf"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(b"shipped")
+    monkeypatch.setattr(bundled, "bundled_gguf", lambda cache_dir, log=print: source)
+    calls: list[str] = []
+    monkeypatch.setattr(bundled, "requantize", _fake_requantize(calls))
+    quiet = lambda message: None  # noqa: E731
+    target = bundled.bundled_llama_gguf(tmp_path, "q4_0", log=quiet)
+    assert target.name == f"{bundled.QWEN_NAME}-q4_0.gguf" and calls == ["q4_0"]
+    assert bundled.bundled_llama_gguf(tmp_path, "q4_0", log=quiet) == target and calls == ["q4_0"]  # cached
+    target.write_bytes(b"cut")  # size no longer matches the marker: a damaged file is never used
+    bundled.bundled_llama_gguf(tmp_path, "q4_0", log=quiet)
+    assert calls == ["q4_0", "q4_0"] and target.stat().st_size == 10
+    target.with_name(target.name + ".json").unlink()  # crash between writing the file and its marker
+    bundled.bundled_llama_gguf(tmp_path, "q4_0", log=quiet)
+    assert len(calls) == 3
+
+
+def test_shipped_quantisation_is_used_as_is_and_unknown_ones_are_refused(tmp_path: Path, monkeypatch):
+    source = tmp_path / "shipped.gguf"
+    monkeypatch.setattr(bundled, "bundled_gguf", lambda cache_dir, log=print: source)
+    monkeypatch.setattr(bundled, "requantize", _fake_requantize(calls := []))
+    assert bundled.bundled_llama_gguf(tmp_path, "q4_k_m") == source and calls == []
+    with pytest.raises(ModelError, match="choose one of q4_0, q4_k_m"):
+        bundled.bundled_llama_gguf(tmp_path, "q2_k")
+
+
+def test_failed_requantisation_leaves_no_partial_file(tmp_path: Path):
+    pytest.importorskip("llama_cpp")
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF but not really")
+    with pytest.raises(ModelError, match="could not re-quantise"):
+        bundled.requantize(broken, tmp_path / "out.gguf", "q4_0")
+    assert list(tmp_path.iterdir()) == [broken]
