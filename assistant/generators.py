@@ -84,13 +84,16 @@ class TransformersGenerator:
         location = self._location()
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(location)
-            self.model = AutoModelForCausalLM.from_pretrained(location, dtype=getattr(torch, self._dtype))
+            dtype = torch.float32 if self._dtype == "int8" else getattr(torch, self._dtype)
+            self.model = AutoModelForCausalLM.from_pretrained(location, dtype=dtype)
         except (OSError, ValueError) as exc:
             raise ModelError(
                 f"Could not load the generator {self.name!r} from {location!r}: {exc}. Use 'bundled', a local "
                 "folder, or a Hugging Face id already in your local cache (nothing is downloaded)."
             ) from exc
         self.model.eval()
+        if self._dtype == "int8":
+            self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
 
     def _location(self) -> str:
         if self.name == BUNDLED_GENERATOR:

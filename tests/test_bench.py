@@ -46,3 +46,22 @@ def test_fast_bench_prints_every_stage_and_leaves_the_real_index_alone(tmp_path,
         assert stage in table
     figures = json.loads((tmp_path / "bench.json").read_text())
     assert figures["answers"]["questions"] == 2 and figures["vector_search"][0]["chunks"] == 300
+
+
+def test_torch_weight_bytes_counts_tied_output_once_and_int8_weights_as_bytes():
+    import torch
+
+    from assistant.evaluation.bench import torch_weight_bytes
+
+    class Tiny(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = torch.nn.Embedding(10, 4)
+            self.hidden = torch.nn.Linear(4, 4)  # 16 weights + 4 biases
+            self.head = torch.nn.Linear(4, 10, bias=False)
+            self.head.weight = self.embed.weight  # tied: 40 weights read once per token
+
+    model = Tiny()
+    assert torch_weight_bytes(model) == (16 + 4 + 40) * 4  # float32
+    quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    assert torch_weight_bytes(quantized) == 16 + 4 * 4 + 40  # int8 weights, float32 bias

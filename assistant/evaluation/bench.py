@@ -171,9 +171,27 @@ def weight_bytes(generator) -> int | None:
     if llama is not None and getattr(llama, "model_path", None):
         return Path(llama.model_path).stat().st_size
     model = getattr(generator, "model", None)
-    if model is not None and hasattr(model, "parameters"):
-        return sum(p.numel() * p.element_size() for p in model.parameters())
-    return None
+    return torch_weight_bytes(model) if model is not None and hasattr(model, "modules") else None
+
+
+def torch_weight_bytes(model) -> int:
+    """Bytes a decode step reads: every layer's weights (int8-packed ones included) once, without the
+    input embedding table (one row per token) unless it doubles as the output layer (tied weights)."""
+    import torch
+
+    total, seen = 0, set()
+    for module in model.modules():
+        if isinstance(module, torch.nn.Embedding):
+            continue
+        if isinstance(module, torch.ao.nn.quantized.dynamic.Linear):
+            packed = [module.weight(), module.bias()]
+            total += sum(t.numel() * t.element_size() for t in packed if t is not None)
+            continue
+        for parameter in module.parameters(recurse=False):
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                total += parameter.numel() * parameter.element_size()
+    return total
 
 
 def peak_rss_gb() -> float:
