@@ -80,15 +80,38 @@ def coverage_messages(messages: list[dict[str, str]]) -> list[dict[str, str]]:
     return [messages[0], {"role": "user", "content": messages[1]["content"] + COVERAGE_QUESTION}]
 
 
-def build_messages(question: str, passages: Sequence[Passage],
-                   texts: Sequence[str] | None = None) -> list[dict[str, str]]:
+def passage_header(rank: int, section: str, end: str = " ") -> str:
+    """What comes before passage ``rank`` in the user turn.
+
+    With the passage cache on, headers end in a newline, so a passage text starts a word the way the
+    tokenizer would start it anyway and can be a cached piece of its own.
+
+    >>> passage_header(1, "Symptoms"), passage_header(2, "Causes", end="\\n")
+    ('Passages:\\n[1] (Symptoms) ', '\\n\\n[2] (Causes)\\n')
+    """
+    return ("Passages:\n" if rank == 1 else "\n\n") + f"[{rank}] ({section}){end}"
+
+
+def build_messages(question: str, passages: Sequence[Passage], texts: Sequence[str] | None = None,
+                   header_end: str = " ") -> list[dict[str, str]]:
     """System rules + the numbered passages (``texts``: what to show of each, default the full text)."""
     texts = list(texts) if texts is not None else [passage_text(p.chunk) for p in passages]
-    numbered = "\n\n".join(
-        f"[{i}] ({p.chunk.section}) {text}" for i, (p, text) in enumerate(zip(passages, texts, strict=True), 1)
-    )
-    user = f"Passages:\n{numbered}\n\nQuestion: {question}"
+    pairs = enumerate(zip(passages, texts, strict=True), 1)
+    numbered = "".join(passage_header(i, p.chunk.section, header_end) + text for i, (p, text) in pairs)
+    user = f"{numbered}\n\nQuestion: {question}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+def prompt_pieces(passages: Sequence[Passage], texts: Sequence[str]) -> list[str]:
+    """The fixed pieces ``build_messages(q, passages, texts, header_end="\\n")`` is made of."""
+    return [passage_header(i, p.chunk.section, "\n") for i, p in enumerate(passages, 1)] + list(texts)
+
+
+def library_pieces(chunks: Sequence[Chunk], max_rank: int) -> list[str]:
+    """Every piece a prompt over these chunks can hold: all headers up to ``max_rank``, all full texts."""
+    sections = sorted({c.section for c in chunks})
+    return [passage_header(r, s, "\n") for r in range(1, max_rank + 1) for s in sections] + [
+        passage_text(c) for c in chunks]
 
 
 def is_abstention(draft: str) -> bool:
