@@ -6,6 +6,7 @@ sees the ``Generator`` and ``Judge`` protocols.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import math
@@ -17,6 +18,7 @@ from .errors import ModelError
 from .generators import BUNDLED_GENERATOR, Generator, OpenAICompatibleGenerator, TransformersGenerator
 from .index import log_to_stderr
 from .judges import Judge, LLMJudge, judge_messages
+from .kvblocks import BlockCache, common_prefix, two_sequence_contexts
 from .settings import Settings
 
 
@@ -36,7 +38,7 @@ def make_generator(settings: Settings) -> Generator:
         return OpenAICompatibleGenerator(g.openai_base_url, g.openai_model, g.openai_api_key_env)
     if backend == "llama-cpp":
         return LlamaCppGenerator(g.model, settings.paths.cache_dir, g.threads, g.context_tokens, g.min_new_tokens,
-                                 quant=g.llama_quant)
+                                 quant=g.llama_quant, block_tokens=g.passage_cache_tokens)
     return TransformersGenerator(g.model, settings.paths.cache_dir, threads=g.threads, log=log_to_stderr,
                                  dtype=g.torch_dtype, min_new_tokens=g.min_new_tokens)
 
@@ -75,8 +77,11 @@ class LlamaCppGenerator:
     Nothing loads until ``warm_up()``."""
 
     def __init__(self, model: str, cache_dir: Path, threads: int = 2, context_tokens: int = 2048,
-                 min_new_tokens: int = 12, quant: str = "q4_0") -> None:
+                 min_new_tokens: int = 12, quant: str = "q4_0", block_tokens: int = 0) -> None:
         self.name = f"llama-cpp:{model}"
+        self.block_tokens = block_tokens  # >0: reuse passages' KV states (see kvblocks), up to this many tokens
+        self.blocks = None
+        self.blocks_dir = cache_dir / "kv-blocks"  # saved passage states; the bench may point it elsewhere
         self.quant = quant
         self.min_new_tokens = min_new_tokens
         self.model_ref = model
@@ -97,20 +102,31 @@ class LlamaCppGenerator:
                 "(or choose --generation-backend transformers)."
             ) from exc
         path = self._path()
-        try:
-            self.llama = Llama(model_path=str(path), n_ctx=self._context, n_threads=self._threads,
-                               n_batch=512, verbose=False, seed=0)
-        except (ValueError, RuntimeError) as exc:
-            raise ModelError(f"llama.cpp could not load {path}: {exc}") from exc
-        self._prime_system_prompt()
-
-    def _prime_system_prompt(self) -> None:
-        """Evaluate the fixed system prompt once, so every later prompt starts from cached tokens."""
-        from .prompting import SYSTEM_PROMPT
-
-        prefix = chatml([{"role": "system", "content": SYSTEM_PROMPT}])[: -len("<|im_start|>assistant\n")]
+        with two_sequence_contexts() if self.block_tokens else contextlib.nullcontext():
+            try:
+                self.llama = Llama(model_path=str(path), n_ctx=self._context, n_threads=self._threads,
+                                   n_batch=512, verbose=False, seed=0)
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"llama.cpp could not load {path}: {exc}") from exc
         with self.lock:
-            self.llama.eval(self.llama.tokenize(prefix.encode(), add_bos=False, special=True))
+            # Evaluate the fixed system prompt once, so every later prompt starts from cached tokens.
+            self.llama.eval(self.llama.tokenize(system_prefix().encode(), add_bos=False, special=True))
+            if self.block_tokens:
+                self.blocks = BlockCache(self.llama, system_prefix(), path, self.blocks_dir, self.block_tokens)
+
+    def cache_pieces(self, texts: Sequence[str]) -> None:
+        """Evaluate these prompt pieces once each (or load them from disk), so prompts reuse them."""
+        if not self.block_tokens:
+            return
+        self.warm_up()
+        with self.lock:
+            self.blocks.add(texts)
+
+    def prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        """The prompt's tokens, with its cached pieces already placed; the caller holds the lock."""
+        if self.blocks is not None:
+            return self.blocks.assemble(chatml(messages))
+        return self.llama.tokenize(chatml(messages).encode(), add_bos=False, special=True)
 
     def _path(self) -> Path:
         if self.model_ref == BUNDLED_GENERATOR:
@@ -129,10 +145,10 @@ class LlamaCppGenerator:
     def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
         self.warm_up()
         with self.lock:
-            # The prompt is rendered by chatml() for generation and judging alike, so llama.cpp's
-            # prefix cache sees the same system-prompt tokens in both.
+            # Generation and judging build their tokens the same way (prompt_tokens), so llama.cpp's
+            # cache sees the same system-prompt and passage tokens in both.
             chunks = self.llama.create_completion(
-                prompt=chatml(messages), max_tokens=max_new_tokens, temperature=0.0, top_k=1,
+                prompt=self.prompt_tokens(messages), max_tokens=max_new_tokens, temperature=0.0, top_k=1,
                 repeat_penalty=1.05, stream=True, stop=["<|im_end|>", "<|endoftext|>"],
                 logits_processor=self._no_early_stop(),
             )
@@ -196,17 +212,21 @@ class LlamaCppJudge:
         import numpy as np
 
         llama = self.generator.llama
-        tokens = llama.tokenize(chatml(messages).encode(), add_bos=False, special=True)
-        cached = 0
-        for old, new in zip(llama.input_ids[: llama.n_tokens], tokens, strict=False):
-            if old != new:
-                break
-            cached += 1
+        tokens = self.generator.prompt_tokens(messages)
+        cached = common_prefix(llama.input_ids[: llama.n_tokens], tokens)
         llama.n_tokens = min(cached, len(tokens) - 1)  # always evaluate at least the last token
         llama.eval(tokens[llama.n_tokens:])
         logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),))
         yes, no = self._yes_no
         return float(1.0 / (1.0 + math.exp(float(logits[no]) - float(logits[yes]))))
+
+
+def system_prefix() -> str:
+    """What every prompt starts with: the system turn and the opening of the user turn."""
+    from .prompting import SYSTEM_PROMPT
+
+    return chatml([{"role": "system", "content": SYSTEM_PROMPT}])[: -len("<|im_start|>assistant\n")] + (
+        "<|im_start|>user\n")
 
 
 def chatml(messages: list[dict[str, str]]) -> str:

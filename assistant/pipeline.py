@@ -18,6 +18,7 @@ import numpy as np
 
 from .components import Components
 from .generators import Generator
+from .index import log_to_stderr
 from .judges import Judge
 from .names import expand_abbreviations, unknown_names
 from .prompting import (
@@ -25,7 +26,9 @@ from .prompting import (
     coverage_messages,
     excerpt,
     is_abstention,
+    library_pieces,
     passage_text,
+    prompt_pieces,
     rewrite_followup,
     topic_terms,
 )
@@ -109,6 +112,23 @@ class Assistant:
         for part in (self.generator, self.judge):
             if hasattr(part, "warm_up"):
                 part.warm_up()
+        self._cache_library()
+
+    def _piece_cache(self):
+        """The generator's hook for caching prompt pieces (llama.cpp), when it is turned on; else None."""
+        cache = getattr(self.generator, "cache_pieces", None)
+        return cache if cache is not None and getattr(self.generator, "block_tokens", 0) else None
+
+    def _cache_library(self) -> None:
+        """Cache every passage's state now if the library fits the budget (~3 characters per token)."""
+        cache = self._piece_cache()
+        if cache is None:
+            return
+        pieces = library_pieces(self.components.retriever().index.chunks, self.settings.generation.passages)
+        if sum(len(p) for p in pieces) // 3 > self.settings.generation.passage_cache_tokens:
+            return
+        log_to_stderr(f"Preparing {len(pieces)} passage states (saved, so only the first run is slow)...")
+        cache(pieces)
 
     def ask(self, question: str, history: Sequence[dict] = ()) -> Answer:
         final = None
@@ -149,8 +169,11 @@ class Assistant:
         if best < self.settings.verify.min_coverage:
             yield FinalEvent(self._finish(self._abstain(answer, "", passages), clock))
             return
-        texts = self._excerpts(query, passages)
-        messages = build_messages(query, passages, texts)
+        cache = self._piece_cache()
+        texts = [passage_text(p.chunk) for p in passages] if cache else self._excerpts(query, passages)
+        if cache:
+            cache(prompt_pieces(passages, texts))
+        messages = build_messages(query, passages, texts, header_end="\n" if cache else " ")
         covered = self._coverage(messages)
         answer.details["answerable"] = covered
         lead = self._uncovered(answer, query, covered)

@@ -1,0 +1,147 @@
+"""Passage KV blocks: how prompts are cut (pure), and the real llama.cpp cache (marker ``model``)."""
+
+import numpy as np
+import pytest
+
+from assistant.kvblocks import common_prefix, split_prompt
+from assistant.prompting import build_messages, passage_header, prompt_pieces
+from assistant.types import Chunk, Passage
+
+
+def test_split_marks_every_registered_text_and_ends_with_live_text():
+    assert split_prompt("P>a X b X", "P>", {"X"}) == [("a ", False), ("X", True), (" b ", False), ("X", True),
+                                                      ("", False)]
+
+
+def test_split_prefers_the_earlier_then_the_longer_match():
+    assert split_prompt("P>abcd", "P>", {"bc", "abc", "cd"}) == [("abc", True), ("d", False)]
+
+
+def test_split_without_the_prefix_or_without_blocks():
+    assert split_prompt("Q>abc", "P>", {"b"}) is None
+    assert split_prompt("P>abc", "P>", set()) == [("abc", False)]
+
+
+def test_common_prefix_counts_leading_agreement():
+    assert common_prefix([], [1]) == 0
+    assert common_prefix([5, 6, 7], [5, 6, 7]) == 3
+
+
+def _passage(cid: str, section: str, text: str) -> Passage:
+    chunk = Chunk(chunk_id=cid, doc_id="d", doc_title="D", section=section, text=text, start=0, end=len(text))
+    return Passage(chunk=chunk, score=1.0, rank=1)
+
+
+def test_prompt_is_exactly_its_pieces_around_the_question():
+    passages = [_passage("a", "Symptoms", "Alpha."), _passage("b", "Causes", "Beta.")]
+    user = build_messages("Why?", passages, ["Alpha.", "Beta."], header_end="\n")[1]["content"]
+    pieces = prompt_pieces(passages, ["Alpha.", "Beta."])
+    assert pieces == [passage_header(1, "Symptoms", "\n"), passage_header(2, "Causes", "\n"), "Alpha.", "Beta."]
+    assert user == "Passages:\n[1] (Symptoms)\nAlpha.\n\n[2] (Causes)\nBeta.\n\nQuestion: Why?"
+    assert split_prompt(user, "", set(pieces)) == [(p, True) for p in
+                                                   [pieces[0], "Alpha.", pieces[1], "Beta."]] + [
+        ("\n\nQuestion: Why?", False)]
+
+
+PASSAGE_A = ("Paraneoplastic syndromes are not caused by cancer cells directly disrupting nerve function, by "
+             "the cancer spreading (metastasis), or by other complications such as infections.")
+PASSAGE_B = "A lumbar puncture takes a sample of cerebrospinal fluid (CSF) for laboratory analysis."
+
+
+@pytest.fixture(scope="module")
+def llama_pair(tmp_path_factory):
+    """The bundled model twice: plain, and with passage blocks (states saved under a temp folder)."""
+    pytest.importorskip("llama_cpp")
+    from assistant.backends import LlamaCppGenerator
+    from assistant.settings import Settings
+
+    cache = Settings().paths.cache_dir
+    plain = LlamaCppGenerator("bundled", cache)
+    blocks = LlamaCppGenerator("bundled", cache, block_tokens=4096)
+    blocks.blocks_dir = tmp_path_factory.mktemp("kv")
+    plain.warm_up()
+    blocks.warm_up()
+    return plain, blocks
+
+
+def _next_logits(generator, user: str) -> np.ndarray:
+    llama = generator.llama
+    with generator.lock:
+        tokens = generator.prompt_tokens(_messages(user))
+        llama.n_tokens = min(common_prefix(llama.input_ids[: llama.n_tokens], tokens), len(tokens) - 1)
+        llama.eval(tokens[llama.n_tokens:])
+        return np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),)).copy()
+
+
+def _system() -> str:
+    from assistant.prompting import SYSTEM_PROMPT
+
+    return SYSTEM_PROMPT
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
+
+
+def _messages(user: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": _system()}, {"role": "user", "content": user}]
+
+
+def _plain_logits_in_the_same_batches(plain, blocks, user: str) -> np.ndarray:
+    """Reference: the same tokens, fully attended, evaluated in the same pieces as the block path
+    (llama.cpp's numbers depend a little on how a prompt is split into batches)."""
+    from assistant.backends import chatml
+
+    tokens, layout = blocks.blocks.tokens(chatml(_messages(user)))
+    ends = [start for start, _ in layout[1:]] + [len(tokens)]
+    llama = plain.llama
+    with plain.lock:
+        llama.reset()
+        for (start, _), end in zip(layout, ends, strict=True):
+            if end > start:
+                llama.eval(tokens[start:end])
+        return np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),)).copy()
+
+
+@pytest.mark.model
+def test_one_block_right_after_the_system_prompt_is_exactly_plain_attention(llama_pair):
+    plain, blocks = llama_pair
+    with blocks.lock:
+        blocks.blocks.add([PASSAGE_A])
+    user = f"{PASSAGE_A}\n\nQuestion: Is it the cancer spreading? Reply Yes or No."
+    got = _next_logits(blocks, user)
+    expected = _plain_logits_in_the_same_batches(plain, blocks, user)
+    assert np.allclose(expected, got, atol=1e-3)
+
+
+@pytest.mark.model
+def test_shifted_blocks_stay_close_to_plain_attention_and_answer_alike(llama_pair):
+    plain, blocks = llama_pair
+    headers = [passage_header(1, "Causes", "\n"), passage_header(2, "Diagnosis", "\n")]
+    with blocks.lock:
+        blocks.blocks.add(headers + [PASSAGE_A, PASSAGE_B])
+    user = f"{headers[0]}{PASSAGE_A}{headers[1]}{PASSAGE_B}\n\nQuestion: What does a spinal tap collect?"
+    got = _next_logits(blocks, user)
+    for expected in (_next_logits(plain, user), _plain_logits_in_the_same_batches(plain, blocks, user)):
+        assert int(expected.argmax()) == int(got.argmax())
+        assert _cosine(expected, got) > 0.95
+    # asked again, the cached pieces are reused (only the last token is re-evaluated)
+    again = _next_logits(blocks, user)
+    assert int(again.argmax()) == int(got.argmax()) and _cosine(again, got) > 0.99
+
+
+@pytest.mark.model
+def test_a_damaged_saved_state_is_recomputed_not_used(llama_pair):
+    _, blocks = llama_pair
+    cache = blocks.blocks
+    text = "Rare text for this test only."
+    with blocks.lock:
+        cache.add([text])
+        path = cache._file(text)
+        assert path.is_file()
+        path.write_bytes(path.read_bytes()[:100])
+        cache.cached_tokens -= len(cache.blocks.pop(text).tokens)
+        before = cache.computed
+        cache.add([text])
+    assert cache.computed == before + 1
+    assert len(path.read_bytes()) > 100
