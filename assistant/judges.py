@@ -29,6 +29,7 @@ JUDGE_TEMPLATE = (
     "Answer Yes or No."
 )
 SHORT_STATEMENT_WORDS = 8
+JUDGE_PASSAGE_LEAD = JUDGE_TEMPLATE.split("{passage}")[0]  # what comes before the passage in a judge prompt
 
 
 def judge_messages(question: str, statement: str, passage: str) -> list[dict[str, str]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .judges import JUDGE_PASSAGE_LEAD
 from .safety import is_instruction_like
 from .text import sentences
 from .types import Chunk, Passage
@@ -103,15 +104,22 @@ def build_messages(question: str, passages: Sequence[Passage], texts: Sequence[s
 
 
 def prompt_pieces(passages: Sequence[Passage], texts: Sequence[str]) -> list[str]:
-    """The fixed pieces ``build_messages(q, passages, texts, header_end="\\n")`` is made of."""
-    return [passage_header(i, p.chunk.section, "\n") for i, p in enumerate(passages, 1)] + list(texts)
+    """The fixed pieces of ``build_messages(q, passages, texts, header_end="\\n")`` and of its judge prompts.
+
+    Each passage is one piece with its header, so its cached state knows its own number; the first
+    piece starts right after the system prompt, so its state is exact. Each text also comes as the
+    judge quotes it (right after the system prompt too), so judging a cited passage is exact as well.
+    """
+    return [passage_header(i, p.chunk.section, "\n") + text for i, (p, text) in
+            enumerate(zip(passages, texts, strict=True), 1)] + [JUDGE_PASSAGE_LEAD + text for text in texts]
 
 
 def library_pieces(chunks: Sequence[Chunk], max_rank: int) -> list[str]:
-    """Every piece a prompt over these chunks can hold: all headers up to ``max_rank``, all full texts."""
-    sections = sorted({c.section for c in chunks})
-    return [passage_header(r, s, "\n") for r in range(1, max_rank + 1) for s in sections] + [
-        passage_text(c) for c in chunks]
+    """Every piece a prompt over these chunks can hold: each full text at each rank up to ``max_rank``,
+    and as the judge quotes it."""
+    texts = [passage_text(c) for c in chunks]
+    return [passage_header(rank, c.section, "\n") + text for rank in range(1, max_rank + 1)
+            for c, text in zip(chunks, texts, strict=True)] + [JUDGE_PASSAGE_LEAD + text for text in texts]
 
 
 def is_abstention(draft: str) -> bool:

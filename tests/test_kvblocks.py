@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from assistant.judges import judge_messages
 from assistant.kvblocks import common_prefix, split_prompt
-from assistant.prompting import build_messages, passage_header, prompt_pieces
+from assistant.prompting import build_messages, library_pieces, passage_header, prompt_pieces
 from assistant.types import Chunk, Passage
 
 
@@ -36,11 +37,24 @@ def test_prompt_is_exactly_its_pieces_around_the_question():
     passages = [_passage("a", "Symptoms", "Alpha."), _passage("b", "Causes", "Beta.")]
     user = build_messages("Why?", passages, ["Alpha.", "Beta."], header_end="\n")[1]["content"]
     pieces = prompt_pieces(passages, ["Alpha.", "Beta."])
-    assert pieces == [passage_header(1, "Symptoms", "\n"), passage_header(2, "Causes", "\n"), "Alpha.", "Beta."]
+    assert pieces == ["Passages:\n[1] (Symptoms)\nAlpha.", "\n\n[2] (Causes)\nBeta.", "Passage:\nAlpha.",
+                      "Passage:\nBeta."]
     assert user == "Passages:\n[1] (Symptoms)\nAlpha.\n\n[2] (Causes)\nBeta.\n\nQuestion: Why?"
-    assert split_prompt(user, "", set(pieces)) == [(p, True) for p in
-                                                   [pieces[0], "Alpha.", pieces[1], "Beta."]] + [
-        ("\n\nQuestion: Why?", False)]
+    assert split_prompt(user, "", set(pieces)) == [(pieces[0], True), (pieces[1], True),
+                                                   ("\n\nQuestion: Why?", False)]
+
+
+def test_a_judge_prompt_is_one_piece_then_its_statement():
+    passages = [_passage("a", "Symptoms", "Alpha.")]
+    judge_user = judge_messages("Why?", "Alpha is true here.", "Alpha.")[1]["content"]
+    assert split_prompt(judge_user, "", set(prompt_pieces(passages, ["Alpha."])))[0] == ("Passage:\nAlpha.", True)
+
+
+def test_the_library_holds_every_text_at_every_rank_and_for_the_judge():
+    chunks = [_passage(cid, "Causes", text).chunk for cid, text in (("a", "Alpha."), ("b", "Beta."))]
+    pieces = library_pieces(chunks, max_rank=2)
+    assert len(pieces) == 2 * 2 + 2
+    assert "\n\n[2] (Causes)\nAlpha." in pieces and "Passage:\nBeta." in pieces
 
 
 PASSAGE_A = ("Paraneoplastic syndromes are not caused by cancer cells directly disrupting nerve function, by "
