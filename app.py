@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 import gradio as gr
 
@@ -94,16 +95,26 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return app
 
 
+def _prepare_passage_states(assistant: Assistant) -> None:
+    """Background: the chat is usable at once; until a passage's state is ready, a question needing it
+    computes it (as slow as without the cache, once)."""
+    try:
+        assistant.prepare_passage_states()
+    except AssistantError:
+        logging.getLogger(__name__).exception("Passage states not prepared; they are computed when needed")
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
     assistant = Assistant(settings)
     print("Preparing the index and models (the first run builds them; later runs take seconds)…", flush=True)
     try:
-        assistant.warm_up()
+        assistant.warm_up(passage_states=False)
     except AssistantError as exc:
         print(f"assistant: {exc}", file=sys.stderr)
         return 1
+    threading.Thread(target=_prepare_passage_states, args=(assistant,), daemon=True).start()
     app = build_app(assistant)
     app.queue(default_concurrency_limit=1)
     app.launch(server_name=settings.server.host, server_port=settings.server.port, share=settings.server.share,

@@ -122,6 +122,12 @@ class LlamaCppGenerator:
         with self.lock:
             self.blocks.add(texts)
 
+    def forget_saved_except(self, texts: Sequence[str]) -> None:
+        """Delete saved passage states of any other text (an old corpus, model or prompt)."""
+        if self.blocks is not None:
+            with self.lock:
+                self.blocks.forget_saved_except(texts)
+
     def prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
         """The prompt's tokens, with its cached pieces already placed; the caller holds the lock."""
         if self.blocks is not None:

@@ -1,16 +1,19 @@
 """Passage KV blocks for llama.cpp: a passage's keys and values are computed once, then reused in any prompt.
 
-On 2 CPU cores llama.cpp reads a prompt at ~44 tokens/s, so the ~250 passage tokens of a prompt cost
-~5.5 s before the first answer token. Here each passage (and each "[2] (Symptoms)" header) is evaluated
-once, right after the shared system prompt, and its KV state is kept (in memory and on disk). A prompt
-that quotes registered texts is then assembled by copying their states into place — shifted to their
-positions, which llama.cpp re-rotates — and only the rest (the question, ~40 tokens) is evaluated.
+On 2 CPU cores llama.cpp reads a prompt at ~45-90 tokens/s, so the ~250 passage tokens of a prompt cost
+seconds before the first answer token. Here each piece of a prompt — a passage with its "[2] (Symptoms)"
+header, and a passage as a judge prompt quotes it — is evaluated once, right after the shared system
+prompt, and its KV state is kept (in memory and on disk). A prompt made of registered pieces is then
+assembled by copying their states into place — shifted to their positions, which llama.cpp re-rotates —
+and only the rest (the question, ~40 tokens) is evaluated.
 
-This is *block attention*: a passage attends to the system prompt and to itself, not to the passages
-before it; the question and the answer attend to everything. On all 91 gold questions it cut the first
-token from 6.3 s to 1.3 s (p50), but the 1.5B model then sometimes answered from the wrong passage
-(a memory-loss question got "Lambert-Eaton myasthenic syndrome"), so it is off by default
-(``generation.passage_cache_tokens``); README, Performance, has the figures.
+This is *block attention*: a passage attends to the system prompt, its header and itself, not to the
+passages before it; the question and the answer attend to everything. The first piece of a prompt, and
+so every judge prompt's passage, is exact. Passages cached without their headers made the 1.5B model
+answer worse; with them, on all 91 gold questions, quality matched full attention and the first token
+came at 0.7 s instead of 3.1 s (p50); README, Performance, has the figures. Recomputing the last tokens
+of each placed passage in context (as CacheBlend does) was tried on 6 of the worst questions and not
+kept: it mended some, not all, for ~1 s more per prompt.
 
 ``split_prompt`` is the pure part, and shows how a prompt is cut:
 
@@ -232,6 +235,16 @@ class BlockCache:
         accepted = capi.llama_state_seq_set_data(ctx, state, len(block.state), STASH_SEQ) != 0
         capi.llama_memory_seq_rm(capi.llama_get_memory(ctx), STASH_SEQ, -1, -1)
         return accepted
+
+    def forget_saved_except(self, texts: Iterable[str]) -> int:
+        """Delete the saved states of texts not among these; how many were deleted."""
+        if self.disk_dir is None or not self.disk_dir.is_dir():
+            return 0
+        keep = {self._file(text) for text in texts}
+        stale = [path for path in self.disk_dir.glob("*.kv") if path not in keep]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
 
     def _save(self, text: str, block: Block) -> None:
         path = self._file(text)

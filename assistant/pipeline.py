@@ -105,30 +105,41 @@ class Assistant:
             self._judge = make_judge(self.settings, self.generator)
         return self._judge
 
-    def warm_up(self) -> None:
-        """Load everything now (index, embedder, models) instead of on the first question."""
+    def warm_up(self, passage_states: bool = True) -> None:
+        """Load everything now (index, embedder, models) instead of on the first question; with
+        ``passage_states``, also prepare the passage cache (see ``prepare_passage_states``)."""
         self.components.retriever()
         self.components.triager().warm_up()
         for part in (self.generator, self.judge):
             if hasattr(part, "warm_up"):
                 part.warm_up()
-        self._cache_library()
+        if passage_states:
+            self.prepare_passage_states()
 
     def _piece_cache(self):
         """The generator's hook for caching prompt pieces (llama.cpp), when it is turned on; else None."""
         cache = getattr(self.generator, "cache_pieces", None)
         return cache if cache is not None and getattr(self.generator, "block_tokens", 0) else None
 
-    def _cache_library(self) -> None:
-        """Cache every passage's state now if the library fits the budget (~3 characters per token)."""
+    def prepare_passage_states(self) -> int:
+        """Compute (or load from disk) the KV state of every piece a prompt can hold; how many pieces.
+
+        One piece at a time, so a question asked meanwhile waits for one piece, not all of them (the
+        app runs this in the background; a piece not ready yet is computed when a question needs it).
+        Nothing happens if the cache is off or the library is larger than its budget (~3 characters
+        per token); saved states of pieces no longer in the library are deleted.
+        """
         cache = self._piece_cache()
         if cache is None:
-            return
+            return 0
         pieces = library_pieces(self.components.retriever().index.chunks, self.settings.generation.passages)
         if sum(len(p) for p in pieces) // 3 > self.settings.generation.passage_cache_tokens:
-            return
+            return 0
         log_to_stderr(f"Preparing {len(pieces)} passage states (saved, so only the first run is slow)...")
-        cache(pieces)
+        for piece in pieces:
+            cache([piece])
+        self.generator.forget_saved_except(pieces)
+        return len(pieces)
 
     def ask(self, question: str, history: Sequence[dict] = ()) -> Answer:
         final = None

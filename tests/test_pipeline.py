@@ -172,3 +172,48 @@ def test_abbreviation_the_sources_spell_out_is_expanded_before_retrieval(make_bo
         del names.ABBREVIATIONS["BS"]
     assert answer.details["standalone_question"] == "Is BS (Beta syndrome) long?"
     assert "Beta syndrome" in answer.contexts[0].chunk.text and not answer.abstained
+
+
+class PieceCachingGenerator(FakeGenerator):
+    """A fake with llama.cpp's passage-cache hooks: records what it was asked to cache."""
+
+    def __init__(self, responses, block_tokens):
+        super().__init__(responses)
+        self.block_tokens = block_tokens
+        self.cached: list[list[str]] = []
+        self.kept: list[str] | None = None
+
+    def cache_pieces(self, texts):
+        self.cached.append(list(texts))
+
+    def forget_saved_except(self, texts):
+        self.kept = list(texts)
+
+
+def _caching_bot(toy_settings, fake_embedder, block_tokens):
+    settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
+                                            "verify": {"min_coverage": 0.05, "extractive_min_similarity": 0.1},
+                                            "generation": {"passage_cache_tokens": block_tokens}})
+    parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
+    generator = PieceCachingGenerator(["The immune system attacks nerves [1]."], block_tokens)
+    return Assistant(settings, parts, generator, FakeJudge()), generator
+
+
+def test_passage_states_are_prepared_one_piece_at_a_time_and_prompts_are_made_of_them(toy_settings, fake_embedder):
+    bot, generator = _caching_bot(toy_settings, fake_embedder, block_tokens=100_000)
+    count = bot.prepare_passage_states()
+    chunks = bot.components.retriever().index.chunks
+    assert count == len(chunks) * (bot.settings.generation.passages + 1)  # every rank, and the judge's
+    assert all(len(batch) == 1 for batch in generator.cached) and len(generator.cached) == count
+    assert generator.kept == [batch[0] for batch in generator.cached]
+    bot.ask("Does the immune system attack nerves?")
+    user = generator.prompts[-1][1]["content"]
+    numbered = [piece for piece in generator.cached[-1] if not piece.startswith("Passage:\n")]
+    judged = [piece for piece in generator.cached[-1] if piece.startswith("Passage:\n")]
+    assert len(numbered) == len(judged) == bot.settings.generation.passages
+    assert user == "".join(numbered) + "\n\nQuestion: Does the immune system attack nerves?"
+
+
+def test_no_passage_states_when_the_library_exceeds_the_budget(toy_settings, fake_embedder):
+    bot, generator = _caching_bot(toy_settings, fake_embedder, block_tokens=10)
+    assert bot.prepare_passage_states() == 0 and generator.cached == [] and generator.kept is None
