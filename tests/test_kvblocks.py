@@ -159,3 +159,15 @@ def test_a_damaged_saved_state_is_recomputed_not_used(llama_pair):
         cache.add([text])
     assert cache.computed == before + 1
     assert len(path.read_bytes()) > 100
+
+
+def test_forgetting_saved_states_keeps_only_the_named_texts(tmp_path):
+    from assistant.kvblocks import BlockCache
+
+    cache = BlockCache.__new__(BlockCache)  # the disk part needs no model
+    cache.disk_dir, cache._model_key = tmp_path, "model|1|2|prefix"
+    for text in ("keep me", "old passage", "old header"):
+        cache._file(text).write_bytes(b"state")
+    (tmp_path / "notes.txt").write_text("not a state")
+    assert cache.forget_saved_except(["keep me", "never saved"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([cache._file("keep me").name, "notes.txt"])
