@@ -133,7 +133,7 @@ class Assistant:
         if cache is None:
             return 0
         pieces = library_pieces(self.components.retriever().index.chunks, self.settings.generation.passages)
-        if sum(len(p) for p in pieces) // 3 > self.settings.generation.passage_cache_tokens:
+        if sum(len(p) for p in pieces) // 3 > self.generator.block_tokens:
             return 0
         log_to_stderr(f"Preparing {len(pieces)} passage states (saved, so only the first run is slow)...")
         for piece in pieces:

@@ -97,9 +97,7 @@ def build_messages(question: str, passages: Sequence[Passage], texts: Sequence[s
                    header_end: str = " ") -> list[dict[str, str]]:
     """System rules + the numbered passages (``texts``: what to show of each, default the full text)."""
     texts = list(texts) if texts is not None else [passage_text(p.chunk) for p in passages]
-    pairs = enumerate(zip(passages, texts, strict=True), 1)
-    numbered = "".join(passage_header(i, p.chunk.section, header_end) + text for i, (p, text) in pairs)
-    user = f"{numbered}\n\nQuestion: {question}"
+    user = "".join(_numbered(passages, texts, header_end)) + f"\n\nQuestion: {question}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
@@ -110,8 +108,13 @@ def prompt_pieces(passages: Sequence[Passage], texts: Sequence[str]) -> list[str
     piece starts right after the system prompt, so its state is exact. Each text also comes as the
     judge quotes it (right after the system prompt too), so judging a cited passage is exact as well.
     """
-    return [passage_header(i, p.chunk.section, "\n") + text for i, (p, text) in
-            enumerate(zip(passages, texts, strict=True), 1)] + [JUDGE_PASSAGE_LEAD + text for text in texts]
+    return _numbered(passages, texts, "\n") + [JUDGE_PASSAGE_LEAD + text for text in texts]
+
+
+def _numbered(passages: Sequence[Passage], texts: Sequence[str], header_end: str) -> list[str]:
+    """Each passage's text after its header: what the user turn is made of, and its cached pieces."""
+    return [passage_header(i, p.chunk.section, header_end) + text
+            for i, (p, text) in enumerate(zip(passages, texts, strict=True), 1)]
 
 
 def library_pieces(chunks: Sequence[Chunk], max_rank: int) -> list[str]:

@@ -10,13 +10,13 @@ from tests.conftest import FakeJudge
 
 @pytest.fixture
 def make_bot(toy_settings, fake_embedder):
-    def make(*responses, judge=None, **overrides):
+    def make(*responses, judge=None, generator=None, **overrides):
         settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
                                                 "verify": {"min_coverage": 0.05,
                                                            "extractive_min_similarity": 0.1},
                                                 **overrides})
         parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
-        return Assistant(settings, parts, FakeGenerator(list(responses)), judge or FakeJudge())
+        return Assistant(settings, parts, generator or FakeGenerator(list(responses)), judge or FakeJudge())
     return make
 
 
@@ -190,17 +190,13 @@ class PieceCachingGenerator(FakeGenerator):
         self.kept = list(texts)
 
 
-def _caching_bot(toy_settings, fake_embedder, block_tokens):
-    settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
-                                            "verify": {"min_coverage": 0.05, "extractive_min_similarity": 0.1},
-                                            "generation": {"passage_cache_tokens": block_tokens}})
-    parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
+def _caching_bot(make_bot, block_tokens):
     generator = PieceCachingGenerator(["The immune system attacks nerves [1]."], block_tokens)
-    return Assistant(settings, parts, generator, FakeJudge()), generator
+    return make_bot(generator=generator, generation={"passage_cache_tokens": block_tokens}), generator
 
 
-def test_passage_states_are_prepared_one_piece_at_a_time_and_prompts_are_made_of_them(toy_settings, fake_embedder):
-    bot, generator = _caching_bot(toy_settings, fake_embedder, block_tokens=100_000)
+def test_passage_states_are_prepared_one_piece_at_a_time_and_prompts_are_made_of_them(make_bot):
+    bot, generator = _caching_bot(make_bot, block_tokens=100_000)
     count = bot.prepare_passage_states()
     chunks = bot.components.retriever().index.chunks
     assert count == len(chunks) * (bot.settings.generation.passages + 1)  # every rank, and the judge's
@@ -214,6 +210,6 @@ def test_passage_states_are_prepared_one_piece_at_a_time_and_prompts_are_made_of
     assert user == "".join(numbered) + "\n\nQuestion: Does the immune system attack nerves?"
 
 
-def test_no_passage_states_when_the_library_exceeds_the_budget(toy_settings, fake_embedder):
-    bot, generator = _caching_bot(toy_settings, fake_embedder, block_tokens=10)
+def test_no_passage_states_when_the_library_exceeds_the_budget(make_bot):
+    bot, generator = _caching_bot(make_bot, block_tokens=10)
     assert bot.prepare_passage_states() == 0 and generator.cached == [] and generator.kept is None
