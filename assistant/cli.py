@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     e = eval_sub.add_parser("faithfulness-validate", parents=[common], help="AUROC of the scorer vs word overlap")
     e.add_argument("--set", type=Path, default=None, help="labelled JSONL (default: eval/faithfulness_val.jsonl)")
     e.add_argument("--json", action="store_true")
+    e = eval_sub.add_parser("claims", parents=[common], help="verifier catch rate on labelled sentences")
+    e.add_argument("--set", type=Path, default=None, help="labelled JSONL (default: eval/claims.jsonl)")
+    e.add_argument("--split", choices=("dev", "test"), default=None, help="only this split")
+    e.add_argument("--json", action="store_true")
     e = eval_sub.add_parser("run", parents=[common], help="full evaluation report with plots")
     e.add_argument("--limit", type=int, default=None, help="only the first N gold questions")
     e.add_argument("--fast", action="store_true", help="fake generator and word-overlap judge (for CI)")
@@ -255,6 +259,7 @@ EVAL_COMMANDS = {
     "faithfulness": ("faithfulness", "run_faithfulness"),
     "faithfulness-validate": ("faithfulness_val", "run_validation"),
     "triage": ("triage_eval", "run_triage_eval"),
+    "claims": ("claims_eval", "run_claims_eval"),
     "run": ("run", "run_eval_run"),
 }
 

@@ -167,7 +167,7 @@ class Assistant:
         if request.kind == "injection" and not query:
             yield FinalEvent(self._finish(self._abstain(answer, REFUSALS["injection"], []), clock))
             return
-        query = expand_abbreviations(rewrite_followup(query, history, self._topic_terms()), self._corpus_text())
+        query = self.standalone_question(query, history)
         answer.details["standalone_question"] = query
         passages = self.components.retriever().retrieve(query, k=self.settings.generation.passages)
         clock.lap("retrieve")
@@ -219,6 +219,15 @@ class Assistant:
                 return f"My sources don't mention {names}, so I can't answer that reliably."
         return None
 
+    def standalone_question(self, question: str, history: Sequence[dict] = ()) -> str:
+        """What retrieval and the model see: a follow-up made standalone, abbreviations spelled out."""
+        return expand_abbreviations(rewrite_followup(question, history, self._topic_terms()), self._corpus_text())
+
+    def make_verifier(self) -> Verifier:
+        """The sentence checker answers go through (also measured alone by ``assistant eval claims``)."""
+        v = self.settings.verify
+        return Verifier(self.judge, v.threshold, v.extra_candidates, v.short_threshold)
+
     def _excerpts(self, query: str, passages: list[Passage]) -> list[str]:
         """What the model sees of each passage: short ones whole, long ones cut to the relevant sentences."""
         limit = self.settings.generation.excerpt_chars
@@ -249,9 +258,7 @@ class Assistant:
         if is_abstention(draft):
             clock.lap("verify")
             return self._abstain(answer, "", passages)
-        v = self.settings.verify
-        verifier = Verifier(self.judge, v.threshold, v.extra_candidates, v.short_threshold)
-        verification = verifier.verify(query, draft, passages, texts)
+        verification = self.make_verifier().verify(query, draft, passages, texts)
         clock.lap("verify")
         answer.details["verification"] = [
             {"sentence": v.text, "cited": list(v.cited), "supported_by": list(v.supported_by),

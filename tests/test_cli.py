@@ -86,11 +86,16 @@ def test_fast_eval_run_writes_report_plots_and_compares(tmp_path, capsys, monkey
     assert main(["eval", "run", "--fast", "--limit", "4", "--out-dir", str(first)]) == 0
     assert main(["eval", "run", "--fast", "--limit", "4", "--out-dir", str(second),
                  "--compare", str(first / "report.json")]) == 0
-    for name in ("report.json", "report.md", "metrics.png", "latency.png", "triage_confusion.png", "answers.jsonl"):
+    for name in ("report.json", "report.md", "metrics.png", "latency.png", "triage_confusion.png",
+                 "answers-dev.jsonl", "answers-test.jsonl"):
         assert (second / name).is_file(), name
     report = json.loads((second / "report.json").read_text())
     assert report["fast"] and report["questions"] == 4 and report["answers"]["citation_validity"] == 1.0
-    assert "| triage.recall.emergency |" in capsys.readouterr().out
+    assert report["test"]["questions"] == 4 and report["test"]["triage"]["messages"] == 160
+    assert report["claims"]["claims"] + report["test"]["claims"]["claims"] == 173
+    out = capsys.readouterr().out
+    assert "| triage.recall.emergency |" in out and "| test.triage.recall.emergency |" in out
+    assert "| metric | dev | test |" in (second / "report.md").read_text()
 
 
 def _fake_components(embedder):

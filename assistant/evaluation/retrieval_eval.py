@@ -1,7 +1,12 @@
-"""``assistant eval retrieval``: evidence hit@1/3/5 and MRR on the gold set, per retriever.
+"""``assistant eval retrieval``: evidence hit@1/3/5 and MRR on a gold set, per retriever.
 
 Only answerable gold questions count; a passage hits when it contains one of the question's
 gold source sentences verbatim (chunks never split a sentence, so each sentence lives in one chunk).
+A follow-up question (one with ``history``) is retrieved as the standalone question the pipeline
+would make of it.
+
+Two gold sets: ``eval/gold.jsonl`` (dev: thresholds and prompts were chosen on it) and
+``eval/answers_test.jsonl`` (test: written before the changes of issue 14, never tuned on).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +25,7 @@ from ..settings import PROJECT_ROOT, Settings
 from .metrics import hit_at_k, mrr, passage_has_evidence
 
 DEFAULT_GOLD = PROJECT_ROOT / "eval" / "gold.jsonl"
+TEST_GOLD = PROJECT_ROOT / "eval" / "answers_test.jsonl"
 DEPTH = 10
 
 
@@ -27,8 +34,15 @@ class GoldQuestion:
     id: str
     question: str
     evidence: tuple[str, ...]
-    fact: tuple[str, ...]
+    facts: tuple[tuple[str, ...], ...]  # key facts; each a tuple of alternative phrasings
     answerable: bool
+    history: tuple[dict, ...] = ()  # earlier turns, for follow-up questions
+    kind: str = ""  # e.g. "yes_no", "followup", "research" (unanswerable kinds)
+
+    @property
+    def fact(self) -> tuple[str, ...]:
+        """Every phrasing of every key fact (the dev set's single fact is one list of phrasings)."""
+        return tuple(p for fact in self.facts for p in fact)
 
 
 def load_gold(path: Path) -> list[GoldQuestion]:
@@ -40,21 +54,26 @@ def load_gold(path: Path) -> list[GoldQuestion]:
             continue
         try:
             row = json.loads(line)
+            facts = row["facts"] if "facts" in row else [row["fact"]] if row.get("fact") else []
             questions.append(GoldQuestion(
                 id=str(row["id"]), question=row["question"], evidence=tuple(row.get("evidence", [])),
-                fact=tuple(row.get("fact", [])), answerable=bool(row.get("answerable", True)),
+                facts=tuple(tuple(f) for f in facts), answerable=bool(row.get("answerable", True)),
+                history=tuple(row.get("history", [])), kind=row.get("kind", ""),
             ))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise InputError(f"{path} line {number} is not a gold record: {exc}") from exc
     return questions
 
 
-def evaluate_retriever(retriever: Retriever, gold: list[GoldQuestion], mode: str) -> dict[str, float]:
+def evaluate_retriever(retriever: Retriever, gold: list[GoldQuestion], mode: str,
+                       standalone: Callable[[GoldQuestion], str] | None = None) -> dict[str, float]:
+    """``standalone`` turns a follow-up into the query the pipeline would retrieve with."""
     per_query = []
     for item in gold:
         if not item.answerable:
             continue
-        passages = retriever.retrieve(item.question, k=DEPTH, mode=mode)
+        query = standalone(item) if standalone and item.history else item.question
+        passages = retriever.retrieve(query, k=DEPTH, mode=mode)
         per_query.append([passage_has_evidence(p.chunk.text, item.evidence) for p in passages])
     return {
         "hit@1": hit_at_k(per_query, 1),

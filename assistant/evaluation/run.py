@@ -1,9 +1,14 @@
-"""``assistant eval run``: one report over the gold and triage sets, with plots.
+"""``assistant eval run``: one report over the dev and test sets, side by side, with plots.
+
+Dev sets (thresholds, prompts and rules were chosen on them): eval/gold.jsonl, eval/triage.jsonl and the
+dev half of eval/claims.jsonl. Test sets (written before the changes they measure, never tuned on):
+eval/answers_test.jsonl, eval/triage_test.jsonl and the test half of eval/claims.jsonl.
 
 Writes ``eval/reports/<timestamp>/report.json``, ``report.md`` and PNG plots (metric bars, latency
-histogram, triage confusion matrix). ``--limit N`` uses the first N gold questions; ``--fast`` swaps in
-a deterministic generator that quotes the first passage and a word-overlap judge (for CI);
-``--compare OLD/report.json`` prints the change of every metric.
+histogram, triage confusion matrices). ``--limit N`` uses the first N questions of each gold set;
+``--fast`` swaps in a deterministic generator that quotes the first passage and a word-overlap judge
+(for CI); ``--compare OLD/report.json`` prints the change of every metric. The dev figures sit at the
+top level of report.json (as in older reports, so they compare), the test figures under ``test``.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ from ..pipeline import Assistant
 from ..settings import PROJECT_ROOT, Settings
 from .answers_eval import evaluate_answers
 from .answers_eval import markdown as answers_markdown
-from .retrieval_eval import DEFAULT_GOLD, evaluate_retriever, load_gold, markdown_table
-from .triage_eval import DEFAULT_SET, evaluate_triage, load_labelled
+from .claims_eval import DEFAULT_SET as CLAIMS_SET
+from .claims_eval import evaluate_claims, load_claims
+from .claims_eval import markdown as claims_markdown
+from .retrieval_eval import DEFAULT_GOLD, TEST_GOLD, evaluate_retriever, load_gold, markdown_table
+from .triage_eval import DEFAULT_SET, TEST_SET, evaluate_triage, load_labelled
 from .triage_eval import markdown_report as triage_markdown
 
 REPORTS = PROJECT_ROOT / "eval" / "reports"
@@ -39,18 +47,25 @@ class QuotingGenerator:
 
 
 def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path) -> dict:
-    gold = load_gold(DEFAULT_GOLD)
-    gold = gold[:limit] if limit else gold
     parts = Components(settings, progress=False)
     assistant = (Assistant(settings, parts, QuotingGenerator(), OverlapJudge()) if fast
                  else Assistant(settings, parts))
     assistant.warm_up()
-    retrieval = evaluate_retriever(parts.retriever(), gold, settings.retrieval.mode)
-    answers = evaluate_answers(assistant, gold, out_dir / "answers.jsonl")
-    triage = evaluate_triage(parts, load_labelled(DEFAULT_SET))
-    return {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": fast, "questions": len(gold),
-            "generator": "quoting-fake" if fast else settings.generation.model,
-            "retrieval": retrieval, "answers": answers, "triage": triage}
+    claims = evaluate_claims(assistant.make_verifier(), load_claims(CLAIMS_SET))
+    sets = {}
+    for split, gold_path, triage_path in (("dev", DEFAULT_GOLD, DEFAULT_SET), ("test", TEST_GOLD, TEST_SET)):
+        gold = load_gold(gold_path)
+        gold = gold[:limit] if limit else gold
+        sets[split] = {
+            "questions": len(gold),
+            "retrieval": evaluate_retriever(parts.retriever(), gold, settings.retrieval.mode,
+                                            lambda item: assistant.standalone_question(item.question, item.history)),
+            "answers": evaluate_answers(assistant, gold, out_dir / f"answers-{split}.jsonl"),
+            "triage": evaluate_triage(parts, load_labelled(triage_path)),
+            "claims": claims.get(split),
+        }
+    return {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": fast,
+            "generator": "quoting-fake" if fast else settings.generation.model, **sets["dev"], "test": sets["test"]}
 
 
 def flat_metrics(report: dict) -> dict[str, float]:
@@ -87,16 +102,47 @@ def compare(new: dict, old: dict) -> str:
 def write_report(report: dict, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    dev, test = report, report["test"]
     md = [f"# Evaluation report {report['created']}",
           f"Generator: {report['generator']}{' (fast mode)' if report['fast'] else ''}; "
-          f"{report['questions']} gold questions.",
-          "## Retrieval", markdown_table({"hybrid": report["retrieval"]}, "retriever"),
-          "## Answers", answers_markdown(report["answers"]),
-          "## Triage", triage_markdown(report["triage"]),
+          f"{dev['questions']} dev and {test['questions']} test questions. Dev sets were tuned on; "
+          "test sets were written before the changes they measure and never tuned on.",
+          "## Retrieval", markdown_table({"dev (gold.jsonl)": dev["retrieval"],
+                                          "test (answers_test.jsonl)": test["retrieval"]}, "set"),
+          "## Answers", side_by_side(answers_markdown(dev["answers"]), answers_markdown(test["answers"])),
+          "## Verifier on labelled sentences (claims.jsonl)",
+          claims_markdown({k: v for k, v in (("dev", dev["claims"]), ("test", test["claims"])) if v}),
+          "## Triage: dev (triage.jsonl)", triage_markdown(dev["triage"]),
+          "## Triage: test (triage_test.jsonl)", triage_markdown(test["triage"]),
           "## Plots", "![metrics](metrics.png)", "![latency](latency.png)", "![triage](triage_confusion.png)"]
     (out_dir / "report.md").write_text("\n\n".join(md) + "\n", encoding="utf-8")
     _plots(report, out_dir)
     return out_dir / "report.md"
+
+
+def side_by_side(dev: str, test: str) -> str:
+    r"""Two ``| metric | value |`` tables as one ``| metric | dev | test |`` table.
+
+    >>> print(side_by_side("| metric | value |\n|---|---|\n| a | 1 |", "| metric | value |\n|---|---|\n| a | 2 |"))
+    | metric | dev | test |
+    |---|---|---|
+    | a | 1 | 2 |
+    """
+    rows = []
+    for left, right in zip(dev.splitlines()[2:], test.splitlines()[2:], strict=True):
+        name, value = left.strip("|").split("|", 1)
+        rows.append(f"|{name}| {value.strip(' |')} | {right.strip('|').split('|', 1)[1].strip(' |')} |")
+    return "\n".join(["| metric | dev | test |", "|---|---|---|", *rows])
+
+
+def _metric_bars(section: dict) -> dict[str, float | None]:
+    answers, retrieval = section["answers"], section["retrieval"]
+    claims = section.get("claims") or {}
+    return {"hit@1": retrieval["hit@1"], "hit@5": retrieval["hit@5"], "MRR": retrieval["mrr"],
+            "key facts": answers["fact_present"], "supported": answers["shown_sentences_supported"],
+            "citations valid": answers["citation_validity"], "abstention acc.": answers["abstention_accuracy"],
+            "false abst.": answers["false_abstentions"], "fabrications caught": claims.get("catch_rate"),
+            "supported dropped": claims.get("false_drop_rate")}
 
 
 def _plots(report: dict, out_dir: Path) -> None:
@@ -105,48 +151,54 @@ def _plots(report: dict, out_dir: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    answers, retrieval = report["answers"], report["retrieval"]
-    bars = {"hit@1": retrieval["hit@1"], "hit@5": retrieval["hit@5"], "MRR": retrieval["mrr"],
-            "gold fact": answers["fact_present"], "supported": answers["shown_sentences_supported"],
-            "citations valid": answers["citation_validity"], "abstention acc.": answers["abstention_accuracy"],
-            "false abst.": answers["false_abstentions"]}
-    bars = {k: v for k, v in bars.items() if v is not None}
-    fig, ax = plt.subplots(figsize=(8, 3.5))
-    ax.bar(list(bars), list(bars.values()), color="#3b6ea5")
-    ax.set_ylim(0, 1.05)
-    ax.set_title("Retrieval and answer metrics")
-    for i, v in enumerate(bars.values()):
-        ax.text(i, v + 0.02, f"{v:.2f}", ha="center", fontsize=8)
-    plt.xticks(rotation=25, ha="right")
+    sections = {"dev": report, "test": report["test"]}
+    names = list(_metric_bars(report))
+    fig, ax = plt.subplots(figsize=(10, 3.8))
+    for offset, (split, section) in enumerate(sections.items()):
+        values = [_metric_bars(section)[name] for name in names]
+        xs = [i + (offset - 0.5) * 0.4 for i in range(len(names))]
+        ax.bar(xs, [v or 0.0 for v in values], width=0.4, label=split, color=["#8fb3d9", "#3b6ea5"][offset])
+        for x, v in zip(xs, values, strict=True):
+            if v is not None:
+                ax.text(x, v + 0.02, f"{v:.2f}", ha="center", fontsize=7)
+    ax.set_xticks(range(len(names)), names, rotation=25, ha="right")
+    ax.set_ylim(0, 1.1)
+    ax.legend()
+    ax.set_title("Retrieval, answer and verifier metrics: dev vs test")
     fig.tight_layout()
     fig.savefig(out_dir / "metrics.png", dpi=110)
     plt.close(fig)
 
-    rows = [json.loads(line) for line in (out_dir / "answers.jsonl").read_text().splitlines() if line.strip()]
-    first = [r["eval"]["first_token_ms"] / 1000 for r in rows if r["eval"]["first_token_ms"] is not None]
-    total = [r["eval"]["total_ms"] / 1000 for r in rows if r["eval"]["first_token_ms"] is not None]
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    if total:
-        ax.hist([first, total], bins=15, label=["first token", "final answer"], color=["#8fb3d9", "#3b6ea5"])
+    totals = {}
+    for split in sections:
+        path = out_dir / f"answers-{split}.jsonl"
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.is_file() else []
+        totals[split] = [r["eval"]["total_ms"] / 1000 for r in rows if r["eval"]["first_token_ms"] is not None]
+    if any(totals.values()):
+        ax.hist(list(totals.values()), bins=15, label=[f"final answer, {s}" for s in totals],
+                color=["#8fb3d9", "#3b6ea5"])
         ax.legend()
     ax.set_xlabel("seconds")
-    ax.set_title("Latency per answered question")
+    ax.set_title("Time to the final answer per answered question")
     fig.tight_layout()
     fig.savefig(out_dir / "latency.png", dpi=110)
     plt.close(fig)
 
-    labels = list(report["triage"]["confusion"])
-    grid = [[report["triage"]["confusion"][t][p] for p in labels] for t in labels]
-    fig, ax = plt.subplots(figsize=(4.2, 3.6))
-    ax.imshow(grid, cmap="Blues")
-    ax.set_xticks(range(len(labels)), labels)
-    ax.set_yticks(range(len(labels)), labels)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    for i, row in enumerate(grid):
-        for j, value in enumerate(row):
-            ax.text(j, i, str(value), ha="center", va="center", color="black")
-    ax.set_title("Triage confusion matrix")
+    fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.6))
+    for ax, (split, section) in zip(axes, sections.items(), strict=True):
+        confusion = section["triage"]["confusion"]
+        labels = list(confusion)
+        grid = [[confusion[t][p] for p in labels] for t in labels]
+        ax.imshow(grid, cmap="Blues")
+        ax.set_xticks(range(len(labels)), labels)
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        for i, row in enumerate(grid):
+            for j, value in enumerate(row):
+                ax.text(j, i, str(value), ha="center", va="center", color="black")
+        ax.set_title(f"Triage, {split}")
     fig.tight_layout()
     fig.savefig(out_dir / "triage_confusion.png", dpi=110)
     plt.close(fig)
