@@ -18,6 +18,7 @@ import numpy as np
 
 from .components import Components
 from .generators import Generator
+from .grounding import Lexicon
 from .index import log_to_stderr
 from .judges import Judge
 from .names import expand_abbreviations, unknown_names
@@ -88,6 +89,7 @@ class Assistant:
         self._judge = judge
         self._terms: list[str] | None = None
         self._reference: str | None = None
+        self._lexicon: Lexicon | None = None
 
     @property
     def generator(self) -> Generator:
@@ -226,7 +228,15 @@ class Assistant:
     def make_verifier(self) -> Verifier:
         """The sentence checker answers go through (also measured alone by ``assistant eval claims``)."""
         v = self.settings.verify
-        return Verifier(self.judge, v.threshold, v.extra_candidates, v.short_threshold)
+        return Verifier(self.judge, v.threshold, v.extra_candidates, v.short_threshold, self.lexicon(),
+                        v.min_grounded_support, v.grounded_threshold)
+
+    def lexicon(self) -> Lexicon:
+        """The library's words and named things, for the verifier's grounding checks."""
+        if self._lexicon is None:
+            chunks = self.components.index().chunks
+            self._lexicon = Lexicon([c.text for c in chunks] + sorted({c.section for c in chunks}))
+        return self._lexicon
 
     def _excerpts(self, query: str, passages: list[Passage]) -> list[str]:
         """What the model sees of each passage: short ones whole, long ones cut to the relevant sentences."""

@@ -194,6 +194,22 @@ class VerifySettings(BaseModel):
             "question and were accepted too easily (e.g. 'This is an infection.')."
         ),
     )
+    grounded_threshold: float = Field(
+        default=0.55, ge=0, le=1,
+        description=(
+            "Judge score enough for a sentence whose every content word is in the passage and whose 'not' "
+            "agrees with the passage sentence it matches (faithful rewordings scored 0.65-0.68 on the dev "
+            "half of eval/claims.jsonl; a reversal with all its words in the passage scored 0.63 and is "
+            "stopped by the 'not' check)."
+        ),
+    )
+    min_grounded_support: float = Field(
+        default=0.5, ge=0, le=1,
+        description=(
+            "A passage is put to the judge only if it holds at least this share of a sentence's content words "
+            "(and names every named thing the sentence names); see assistant/grounding.py."
+        ),
+    )
     extra_candidates: int = Field(
         default=2, ge=0, le=10,
         description="Uncited passages (most shared words first) also tried, so a wrong citation can be re-pointed.",

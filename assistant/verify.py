@@ -2,16 +2,24 @@
 
 For each sentence of the draft:
 
-1. its ``[n]`` markers are parsed; numbers that point to no shown passage are stripped;
-2. cheap, certain checks run first: a dose or schedule is never shown; a number or a name that no
-   passage contains is unsupported; a sentence copied from a passage is supported by it;
-3. otherwise the judge scores it against the passages it cites plus the passages that share the most
-   words with it (all sentences in one batch);
-4. it is kept only if some passage supports it, and its citation is re-pointed to the passage that
-   really does.
+1. prompt formatting ("(Medications)", "[2] (Imaging tests)", "Passage:") is stripped, its ``[n]``
+   markers are parsed, and a leading "Yes,"/"No," is set aside (the statement is what is checked);
+2. cheap, certain checks run first (:mod:`assistant.checks`): a dose or schedule is never shown; a number,
+   a name, or a word that no source uses is unsupported ("caffeine", "trials"); a sentence copied from
+   a passage is supported by it;
+3. a passage can support it only if it names every named thing the sentence names and holds most of its
+   words (:mod:`assistant.grounding`): "plasmapheresis uses donor antibodies" cannot lean on the IVIg
+   passage, "avoid caffeine" cannot lean on any;
+4. the judge scores it against those passages, the cited ones first; it is kept only if one reaches
+   the threshold, and its citation is re-pointed to the passage that really supports it.
+
+A kept sentence that only repeats the question's words is marked ``restates``: it is true but
+answers nothing, so the pipeline adds what the sources say.
 
 >>> [(s.text, s.cited) for s in split_draft("It is rare [1]. It is immune [2][9]. Uncited.")]
 [('It is rare.', (1,)), ('It is immune.', (2, 9)), ('Uncited.', ())]
+>>> [s.text for s in split_draft("(Medications) Corticosteroids inhibit inflammation. [2]")]
+['Corticosteroids inhibit inflammation.']
 """
 
 from __future__ import annotations
@@ -20,20 +28,31 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .checks import (
+    closest_sentence,
+    copied_from,
+    direction_conflict,
+    missing_name,
+    missing_number,
+    negated_word_conflict,
+    negation_agrees,
+    rank_by_overlap,
+)
+from .grounding import Lexicon
 from .judges import SHORT_STATEMENT_WORDS, Judge
-from .names import unknown_names
 from .safety import has_dose, is_personal_diagnosis
-from .text import sentences, tokenize
+from .text import sentences
 from .types import Passage
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
-_UP = re.compile(r"\b(?:increase[sd]?|increasing|raise[sd]?|raising|higher|more|greater|worsen(?:s|ed)?)\b", re.I)
-_DOWN = re.compile(r"\b(?:decrease[sd]?|decreasing|lower(?:s|ed)?|reduce[sd]?|reducing|less|fewer|improve[sd]?)\b",
-                   re.I)
-_NUMBER_WORDS = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
-    r"thousand|half|percent)\b", re.IGNORECASE)
+# What the prompt looks like, never part of an answer: "Passages:", "[2] (Imaging tests)", "(Medications)".
+_PROMPT_FORMAT = re.compile(
+    r"^\s*(?:(?:Passages?|Question|Answer|Statement)\s*:\s*)?(?:\[\d+\]\s*)?(?:\((?:[A-Z][\w&',/ -]{1,60})\)\s*)?")
+_POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
+# "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
+_CITATION_SUBJECT = re.compile(
+    r"^(?:the )?(?:passage|source|text)?\s*(?:indicates|states|says|shows|mentions|explains|notes|suggests)\s+"
+    r"that\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,7 @@ class SentenceVerdict:
     supported_by: tuple[int, ...]  # passages that support it (after re-pointing); empty if dropped
     score: float  # best support score among the passages tried
     reason: str  # "copied from [2]", "judge 0.93 on [1]", "number 500 is in no source", ...
+    restates: bool = False  # kept, but only repeats the question's words
 
     @property
     def kept(self) -> bool:
@@ -77,15 +97,6 @@ class Verification:
         return " ".join(f"{v.text} " + "".join(f"[{n}]" for n in v.supported_by) for v in self.kept)
 
 
-_POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
-
-
-# "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
-_CITATION_SUBJECT = re.compile(
-    r"^(?:the )?(?:passage|source|text)?\s*(?:indicates|states|says|shows|mentions|explains|notes|suggests)\s+"
-    r"that\s+", re.IGNORECASE)
-
-
 def strip_polarity(text: str) -> str:
     """Drop a leading "Yes,"/"No," — the judge checks the statement, not which way a question was answered.
 
@@ -110,50 +121,12 @@ def split_draft(draft: str) -> list[DraftSentence]:
             out[-1] = DraftSentence(prev.text, prev.cited + _numbers_in(leading.group()))
             raw = raw[leading.end():]
         cited = _numbers_in(" ".join(m.group() for m in _MARKERS.finditer(raw)))
-        text = _CITATION_SUBJECT.sub("", strip_polarity(_MARKERS.sub("", raw).strip()), count=1)
-        text = text[:1].upper() + text[1:]
-        text = re.sub(r"\s+([.!?,;:])", r"\1", text)
-        if text.strip(" .!?,;:-"):
+        text = _MARKERS.sub("", _PROMPT_FORMAT.sub("", raw, count=1)).strip()
+        text = _CITATION_SUBJECT.sub("", strip_polarity(text), count=1)
+        text = re.sub(r"\s+([.!?,;:])", r"\1", text[:1].upper() + text[1:])
+        if text.strip(" .!?,;:-") and not text.endswith(":"):
             out.append(DraftSentence(text, cited))
     return out
-
-
-def missing_number(statement: str, texts: Sequence[str], number_words: bool = True) -> str | None:
-    """The first number in ``statement`` that none of ``texts`` contains, if any.
-
-    >>> missing_number("It takes 3 to 40 days.", ["every 3 to 6 months"])
-    '40'
-    """
-    joined = " ".join(texts).lower()
-    found = _NUMBER.findall(statement) + (_NUMBER_WORDS.findall(statement) if number_words else [])
-    return next((n for n in found if not re.search(rf"\b{re.escape(n.lower())}\b", joined)), None)
-
-
-def missing_name(statement: str, texts: Sequence[str]) -> str | None:
-    """The first name (acronym, "anti-" name, proper noun) in ``statement`` that none of ``texts`` uses.
-
-    >>> missing_name("A positive anti-NMDA test means an immune attack.", ["antibodies in CSF"])
-    'anti-NMDA'
-    >>> missing_name("It is tested in the CSF.", ["antibodies in CSF"]) is None
-    True
-    """
-    return next(iter(unknown_names(statement, " ".join(texts))), None)
-
-
-def copied_from(statement: str, texts: Sequence[str]) -> list[int]:
-    """0-based indices of the texts that contain ``statement`` word for word (statements over 20 chars).
-
-    >>> copied_from("The immune system attacks nerves.", ["No.", "So the immune system attacks nerves!"])
-    [1]
-    """
-    needle = _squash(statement.rstrip("."))
-    return [i for i, t in enumerate(texts) if len(needle) > 20 and needle in _squash(t)]
-
-
-def rank_by_overlap(statement: str, texts: Sequence[str], indices: Sequence[int]) -> list[int]:
-    """``indices`` (into ``texts``) ordered by how many stemmed words the text shares with the statement."""
-    words = set(tokenize(statement))
-    return sorted(indices, key=lambda i: -len(words & set(tokenize(texts[i]))))
 
 
 def _numbers_in(markers: str) -> tuple[int, ...]:
@@ -161,34 +134,47 @@ def _numbers_in(markers: str) -> tuple[int, ...]:
 
 
 class Verifier:
+    """``lexicon``: the library's words and named things (default: the passages being checked against)."""
+
     def __init__(self, judge: Judge, threshold: float = 0.5, extra_candidates: int = 2,
-                 short_threshold: float | None = None) -> None:
+                 short_threshold: float | None = None, lexicon: Lexicon | None = None,
+                 min_support: float = 0.5, grounded_threshold: float | None = None) -> None:
         self.judge = judge
         self.threshold = threshold
         self.short_threshold = max(threshold, short_threshold or threshold)
         self.extra_candidates = extra_candidates
+        self.lexicon = lexicon
+        self.min_support = min_support
+        # the bar for a sentence whose every content word is in the passage and whose "not" agrees with it
+        self.grounded_threshold = min(threshold, grounded_threshold if grounded_threshold is not None else threshold)
 
     def verify(self, question: str, draft: str, passages: Sequence[Passage],
                texts: Sequence[str] | None = None) -> Verification:
         """``texts``: what the generator saw of each passage (defaults to the chunk texts).
 
-        Round 1 judges each sentence against the passages it cites (or, uncited, the one sharing the
-        most words); round 2 tries other passages only for the sentences round 1 did not support.
+        Round 1 judges each sentence against the cited passages that could support it (or, uncited,
+        the best such passage); round 2 tries other such passages for the sentences round 1 did not
+        support.
         """
         texts = list(texts) if texts is not None else [p.chunk.text for p in passages]
+        lexicon = self.lexicon or Lexicon(texts)
         parsed = split_draft(draft)
-        verdicts: list[SentenceVerdict | None] = [self._cheap_verdict(s, texts) for s in parsed]
+        verdicts: list[SentenceVerdict | None] = [self._cheap_verdict(s, texts, lexicon) for s in parsed]
         pending = [i for i, v in enumerate(verdicts) if v is None]
-        ranked = {i: self._candidates(parsed[i], texts) for i in pending}
+        eligible = {i: self._eligible(parsed[i], texts, lexicon) for i in pending}
+        bars = {i: eligible[i][2] for i in pending}
         scored: dict[int, dict[int, float]] = {i: {} for i in pending}
-        first = {i: ranked[i][: max(1, len(self._valid(parsed[i], texts)))] for i in pending}
+        first = {i: [n for n in eligible[i][0] if n in parsed[i].cited] or eligible[i][0][:1] for i in pending}
         self._judge_round(question, parsed, texts, first, scored)
-        retry = {i: ranked[i][len(first[i]):][: self.extra_candidates] for i in pending
-                 if max(scored[i].values(), default=0.0) < self._threshold_for(parsed[i].text)}
+        retry = {i: [n for n in eligible[i][0] if n not in first[i]][: self.extra_candidates] for i in pending
+                 if not any(score >= bars[i][n] for n, score in scored[i].items())}
         self._judge_round(question, parsed, texts, retry, scored)
         for i in pending:
-            verdicts[i] = self._judged_verdict(parsed[i], scored[i])
-        return Verification([v for v in verdicts if v is not None])
+            verdicts[i] = self._judged_verdict(parsed[i], scored[i], eligible[i][1], bars[i])
+        restated = [v if not v.kept or not lexicon.restates(v.text, question) else
+                    SentenceVerdict(v.text, v.cited, v.supported_by, v.score, v.reason, restates=True)
+                    for v in verdicts if v is not None]
+        return Verification(restated)
 
     def _judge_round(self, question: str, parsed: list[DraftSentence], texts: list[str],
                      plan: dict[int, list[int]], scored: dict[int, dict[int, float]]) -> None:
@@ -199,87 +185,74 @@ class Verifier:
         for (i, n), score in zip(jobs, results, strict=True):
             scored[i][n] = score
 
-    def _cheap_verdict(self, sentence: DraftSentence, texts: list[str]) -> SentenceVerdict | None:
+    def _cheap_verdict(self, sentence: DraftSentence, texts: list[str], lexicon: Lexicon) -> SentenceVerdict | None:
         text = sentence.text
+
+        def unsupported(reason: str) -> SentenceVerdict:
+            return SentenceVerdict(text, sentence.cited, (), 0.0, reason)
+
         if has_dose(text):
-            return SentenceVerdict(text, sentence.cited, (), 0.0, "gives a dose or schedule")
+            return unsupported("gives a dose or schedule")
         if is_personal_diagnosis(text):
-            return SentenceVerdict(text, sentence.cited, (), 0.0, "tells someone what they have")
-        number = missing_number(text, texts)
-        if number:
-            return SentenceVerdict(text, sentence.cited, (), 0.0, f"number '{number}' is in no source")
-        name = missing_name(text, texts)
-        if name:
-            return SentenceVerdict(text, sentence.cited, (), 0.0, f"name '{name}' is in no source")
+            return unsupported("tells someone what they have")
+        if number := missing_number(text, texts):
+            return unsupported(f"number '{number}' is in no source")
+        if name := missing_name(text, texts):
+            return unsupported(f"name '{name}' is in no source")
+        if unknown := lexicon.unknown_words(text):
+            return unsupported(f"says {', '.join(repr(w) for w in unknown[:3])}, which no source uses")
         cited = [texts[n - 1] for n in self._valid(sentence, texts)]
-        conflict = _direction_conflict(text, cited) or _negated_word_conflict(text, cited, texts)
-        if conflict:
-            return SentenceVerdict(text, sentence.cited, (), 0.0, conflict)
+        if conflict := direction_conflict(text, cited) or negated_word_conflict(text, cited, texts):
+            return unsupported(conflict)
         copied = [i + 1 for i in copied_from(text, texts)]
         if copied:
             best = [n for n in sentence.cited if n in copied] or copied[:1]
             return SentenceVerdict(text, sentence.cited, tuple(best), 1.0, f"copied from [{best[0]}]")
         return None
 
+    def _eligible(self, sentence: DraftSentence, texts: list[str],
+                  lexicon: Lexicon) -> tuple[list[int], str, dict[int, float]]:
+        """Passages that could support the sentence (cited first, then by shared words), why none could
+        when the list is empty, and the judge score each needs."""
+        valid = self._valid(sentence, texts)
+        order = valid + [i + 1 for i in rank_by_overlap(sentence.text, texts,
+                                                        [i for i in range(len(texts)) if i + 1 not in valid])]
+        eligible, why, bars = [], "", {}
+        for n in order:
+            grounding = lexicon.ground(sentence.text, texts[n - 1])
+            if grounding.missing_entities:
+                why = why or f"names {grounding.missing_entities[0]!r}, which passage [{n}] does not"
+            elif grounding.support < self.min_support:
+                why = why or f"most of its words are not in passage [{n}] ({', '.join(grounding.novel_words[:4])})"
+            else:
+                eligible.append(n)
+                bars[n] = self._threshold_for(sentence.text)
+                if grounding.support == 1.0 and negation_agrees(sentence.text,
+                                                                closest_sentence(sentence.text, [texts[n - 1]])):
+                    bars[n] = min(bars[n], self.grounded_threshold)
+        return eligible, why, bars
+
     @staticmethod
     def _valid(sentence: DraftSentence, texts: list[str]) -> list[int]:
         return [n for n in dict.fromkeys(sentence.cited) if 1 <= n <= len(texts)]
 
-    def _candidates(self, sentence: DraftSentence, texts: list[str]) -> list[int]:
-        """Cited passages first, then the others by how many words they share with the sentence."""
-        valid = self._valid(sentence, texts)
-        others = rank_by_overlap(sentence.text, texts, [i for i in range(len(texts)) if i + 1 not in valid])
-        return valid + [i + 1 for i in others]
-
     def _threshold_for(self, statement: str) -> float:
         return self.short_threshold if len(statement.split()) < SHORT_STATEMENT_WORDS else self.threshold
 
-    def _judged_verdict(self, sentence: DraftSentence, scored: dict[int, float]) -> SentenceVerdict:
-        threshold = self._threshold_for(sentence.text)
-        best_n = max(scored, key=scored.get) if scored else None
-        best = scored.get(best_n, 0.0) if best_n else 0.0
-        cited_ok = [n for n in sentence.cited if scored.get(n, 0.0) >= threshold]
+    def _judged_verdict(self, sentence: DraftSentence, scored: dict[int, float], why_none: str,
+                        bars: dict[int, float]) -> SentenceVerdict:
+        if not scored:
+            return SentenceVerdict(sentence.text, sentence.cited, (), 0.0, why_none or "no passage to check it against")
+        best_n = max(scored, key=scored.get)
+        best = scored[best_n]
+        passing = [n for n, score in scored.items() if score >= bars[n]]
+        cited_ok = [n for n in sentence.cited if n in passing]
         if cited_ok:
             return SentenceVerdict(sentence.text, sentence.cited, tuple(cited_ok), best,
                                    f"judge {max(scored[n] for n in cited_ok):.2f} on the cited passage")
-        if best_n is not None and best >= threshold:
-            return SentenceVerdict(sentence.text, sentence.cited, (best_n,), best,
-                                   f"judge {best:.2f} on [{best_n}] (citation re-pointed)")
+        if passing:
+            n = max(passing, key=scored.get)
+            return SentenceVerdict(sentence.text, sentence.cited, (n,), scored[n],
+                                   f"judge {scored[n]:.2f} on [{n}] (citation re-pointed)")
         return SentenceVerdict(sentence.text, sentence.cited, (), best,
                                f"no passage supports it (best judge score {best:.2f})")
-
-
-def _direction_conflict(statement: str, cited: list[str]) -> str | None:
-    """A statement that says "lower" where its cited passages only say "increased" (or the reverse).
-
-    >>> _direction_conflict("It lowers the risk of infections.", ["an increased risk of infections"])
-    "says 'lowers' where the cited source says 'increased'"
-    """
-    for mine, theirs in ((_DOWN, _UP), (_UP, _DOWN)):
-        said = mine.search(statement)
-        if said and cited and not any(mine.search(t) for t in cited):
-            other = next((m for t in cited if (m := theirs.search(t))), None)
-            if other:
-                return f"says '{said.group()}' where the cited source says '{other.group()}'"
-    return None
-
-
-def _negated_word_conflict(statement: str, cited: list[str], shown: list[str]) -> str | None:
-    """A statement using a word whose negated form ("uncommon", "irreversible") a shown source uses,
-    while the passages it cites never use the plain word.
-
-    >>> _negated_word_conflict("Yes, this is common.", ["Any cancer may be linked."], ["a group of uncommon disorders"])
-    "says 'common' where a source says 'uncommon'"
-    """
-    words = set(re.findall(r"[a-z]{4,}", statement.lower()))
-    cited_text = " ".join(cited).lower()
-    for source in shown:
-        for prefix, word in re.findall(r"\b(un|in|ir|non)([a-z]{4,})\b", source.lower()):
-            if word in words and f"{prefix}{word}" not in statement.lower() \
-                    and not re.search(rf"\b{word}\b", cited_text):
-                return f"says '{word}' where a source says '{prefix}{word}'"
-    return None
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()

@@ -44,8 +44,8 @@ def test_citation_to_no_shown_passage_is_stripped_and_repointed():
 
 
 def test_wrong_citation_is_repointed_to_the_passage_that_supports_it():
-    judge = FakeJudge(allow={"Doctors treat the cancer before anything else.": "treat the cancer first"})
-    result = Verifier(judge).verify("q", "Doctors treat the cancer before anything else [1].", SHOWN)
+    judge = FakeJudge(allow={"Doctors first treat the cancer.": "treat the cancer first"})
+    result = Verifier(judge).verify("q", "Doctors first treat the cancer [1].", SHOWN)
     assert result.verdicts[0].supported_by == (2,)
     assert "re-pointed" in result.verdicts[0].reason
 
@@ -90,3 +90,35 @@ def test_a_personal_diagnosis_is_never_shown():
     result = Verifier(judge).verify("Why is my dad dizzy?", draft, shown)
     assert [v.kept for v in result.verdicts] == [False, True]
     assert result.verdicts[0].reason == "tells someone what they have"
+
+
+def test_a_word_no_source_uses_is_dropped_before_the_judge():
+    judge = FakeJudge(allow={"Avoid caffeine to calm the immune system.": "Steroids"})
+    result = Verifier(judge).verify("q", "Avoid caffeine to calm the immune system [2].", SHOWN)
+    assert not result.verdicts[0].kept and "'caffein'" in result.verdicts[0].reason and judge.calls == []
+
+
+def test_a_claim_about_one_treatment_cannot_lean_on_another_treatments_passage():
+    shown = passages("Plasmapheresis separates the plasma from your blood cells.",
+                     "Immunoglobulin contains healthy antibodies from blood donors.")
+    judge = FakeJudge(allow={"Plasmapheresis uses antibodies from blood donors.": "donors"})
+    result = Verifier(judge).verify("What is plasmapheresis?", "Plasmapheresis uses antibodies from blood donors [2].",
+                                    shown)
+    assert not result.verdicts[0].kept
+    assert [passage for _, _, passage in judge.calls] == [shown[0].chunk.text]  # never the IVIg passage
+
+
+def test_prompt_formatting_never_reaches_the_answer():
+    judge = FakeJudge()
+    draft = "(Causes) The immune system attacks nerves. [1] [2] (Treatment) Steroids calm the immune system."
+    result = Verifier(judge).verify("q", draft, SHOWN)
+    assert result.render() == "The immune system attacks nerves. [1] Steroids calm the immune system. [2]"
+    assert [s.text for s in split_draft("Passages:\n[1] (Causes) Tumor cells do not spread.")] == [
+        "Tumor cells do not spread."]
+
+
+def test_a_sentence_that_only_repeats_the_question_is_marked():
+    judge = FakeJudge(allow={"Steroids can calm the immune system.": "Steroids calm"})
+    result = Verifier(judge).verify("Can steroids calm the immune system?", "Steroids can calm the immune system [2].",
+                                    SHOWN)
+    assert result.verdicts[0].kept and result.verdicts[0].restates

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..checks import copied_from, missing_name, missing_number, rank_by_overlap
 from ..errors import InputError
 from ..judges import Judge
 from ..settings import Settings
-from ..verify import copied_from, missing_name, missing_number, rank_by_overlap, split_draft
+from ..verify import split_draft
 
 
 @dataclass(frozen=True)
