@@ -40,13 +40,13 @@ ENTITIES: dict[str, tuple[str, ...]] = {
     "cerebellar degeneration": ("cerebellar degeneration", "cerebellar ataxia", "pcd"),
     "limbic encephalitis": ("limbic encephalitis", "limbic system"),
     "encephalomyelitis": ("encephalomyelitis",),
-    "opsoclonus-myoclonus": ("opsoclonus", "myoclonus"),
+    "opsoclonus-myoclonus": ("opsoclonus-myoclonus", "opsoclonus", "myoclonus"),
     "stiff person syndrome": ("stiff person", "stiff man", "sps"),
     "myelopathy": ("myelopathy",),
     "lambert-eaton": ("lambert-eaton", "lambert eaton", "lems", "myasthenic syndrome"),
     "myasthenia gravis": ("myasthenia gravis", "myasthenia"),
     "neuromyotonia": ("neuromyotonia", "isaacs"),
-    "peripheral neuropathy": ("neuropathy",),
+    "peripheral neuropathy": ("peripheral neuropathy", "neuropathy"),
     "dysautonomia": ("dysautonomia",),
     "plasmapheresis": ("plasmapheresis", "plasma exchange", "plex"),
     "immunoglobulin": ("immunoglobulin", "ivig"),
@@ -59,9 +59,9 @@ ENTITIES: dict[str, tuple[str, ...]] = {
     "physical therapy": ("physical therapy", "physical therapist"),
     "speech therapy": ("speech therapy", "speech therapist"),
     "spinal tap": ("spinal tap", "lumbar puncture"),
-    "ct scan": ("ct", "computerized tomography"),
-    "mri": ("mri", "magnetic resonance"),
-    "pet scan": ("pet", "positron emission"),
+    "ct scan": ("ct scan", "ct scans", "ct", "computerized tomography"),
+    "mri": ("mri scan", "mri", "magnetic resonance"),
+    "pet scan": ("pet scan", "pet scans", "pet-ct", "pet", "positron emission"),
     "lung": ("lung", "lungs"),
     "ovary": ("ovary", "ovaries", "ovarian"),
     "breast": ("breast",),
@@ -90,7 +90,7 @@ def stems(text: str) -> list[str]:
 PARAPHRASE_WORDS = frozenset(stems(
     """happen happens happened start starts begin begins mean means meaning called call name named another
     linked link tied connected related relate associated usually often sometimes rarely mostly mainly
-    typically generally commonly also too even still already just only really very much many few lot lots
+    typically generally also too even still already just only really very much many few lot lots
     thing things part parts kind kinds type types way ways like such example including include includes
     plus because since therefore while when then there here get gets got make makes made take takes taken
     give gives given need needs needed keep keeps become becomes show shows find finds look looks see sees
@@ -103,7 +103,31 @@ PARAPHRASE_WORDS = frozenset(stems(
     raise raises raised increase increases increased reduce reduces reduced lower lowers decrease
     stop stops stopped prevent prevents slowed slows speed speeds control controls check checks
     test tests tested use uses used using try tries throw throws thrown remove removes removed
-    thought think believe believed believes said say says known anything else something"""))
+    thought think believe believed believes said say says known anything else something
+    come comes came coming go goes went gone going point done doing watch watching warning warnings figure
+    nothing repeat repeated send sends sent bring brings brought visit visits idea understand understood
+    feel feels felt feeling exact exactly actual actually now anymore ready true okay sure matter matters
+    caught catch catches stay stays wait waiting calm calms easily explain explains mention mentions
+    describe describes involve involves seem seems appear appears tell tells told ask asks asked answer
+    know knows anyone anybody"""))
+
+# Patients' words for what the sources say in other words; used to see whether a text addresses a
+# question's focus ("does it hurt?" is answered by "painful"), never to let a new claim through.
+LAY_TERMS: dict[str, tuple[str, ...]] = {
+    "hurt": ("pain", "painful"), "hurts": ("pain", "painful"), "ache": ("pain",), "sore": ("pain",),
+    "wobbly": ("unsteady", "balance"), "shaky": ("unsteady", "involuntary"), "clumsy": ("coordination",),
+    "dizzy": ("dizziness",), "heavy": ("weakness",), "tired": ("fatigue",), "exhausted": ("fatigue",),
+    "forget": ("memory",), "forgetting": ("memory",), "forgetful": ("memory",), "confused": ("thinking", "memory"),
+    "darting": ("eye movement",), "jumpy": ("eye movement",), "twitch": ("twitching",), "jerks": ("jerks",),
+    "stiff": ("stiffness",), "weaker": ("weakness",), "weak": ("weakness",), "numb": ("numbness",),
+    "tingly": ("tingling",), "pee": ("bladder",),
+    "poop": ("bowel",), "blurry": ("vision",), "seeing": ("vision", "seeing"), "slurring": ("slurred",),
+    "catching": ("infection",), "germs": ("infection",), "permanent": ("reversed", "reversible"),
+    "heal": ("reversible", "improve"), "scan": ("imaging",), "scans": ("imaging",),
+    "tumor": ("thymoma", "cancer", "malignant"), "tumour": ("thymoma", "cancer", "malignant"),
+    "risk": ("more often", "associated"), "nerve": ("neurological", "nervous"), "nerves": ("neurological", "nervous"),
+    "better": ("improve", "reversible"), "weird": ("sensation", "disturbances"),
+}
 
 # Lay words for what the sources say in clinical words: "lab" counts as "laboratory".
 SYNONYMS: dict[str, str] = {
@@ -111,7 +135,8 @@ SYNONYMS: dict[str, str] = {
     "medicines": "medication", "pills": "medication", "doc": "doctor", "docs": "doctor", "men": "males",
     "women": "females", "permanent": "reversed", "permanently": "reversed", "sick": "disease",
     "illness": "disease", "tired": "fatigue", "tiredness": "fatigue", "eyesight": "vision",
-    "broken": "breakdown", "break": "breakdown", "breaks": "breakdown",
+    "broken": "breakdown", "break": "breakdown", "breaks": "breakdown", "analyze": "analysis",
+    "analyse": "analysis", "analyzed": "analysis", "forgotten": "forgot", "issues": "problems", "issue": "problem",
 }
 
 _GENERIC_TOPIC = frozenset(stems("paraneoplastic syndromes nervous system cancer disorders"))
@@ -139,7 +164,12 @@ class Lexicon:
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
-        return frozenset(t for text in self.texts for t in stems(text))
+        """Stems of the library, plus every form of a named thing the library names ("ovarian" counts
+        when it says "ovary")."""
+        words = {t for text in self.texts for t in stems(text)}
+        named = set(entities_in(" ".join(self.texts)))
+        words |= {t for name in named for form in ENTITIES[name] for t in stems(form)}
+        return frozenset(words)
 
     @staticmethod
     def content_words(text: str) -> list[str]:
@@ -155,15 +185,18 @@ class Lexicon:
         """Content words of ``text`` that no text of the library uses, sorted.
 
         >>> Lexicon(["Corticosteroids inhibit inflammation."]).unknown_words("Steroids cure inflammation.")
-        ['cure', 'steroid']
+        ['cure']
+
+        ("Steroids" is a form of a named thing the library names; "cure" is in no text.)
         """
         return sorted(w for w in self.content_words(text) if w not in self.vocabulary and not w.isdigit())
 
-    def ground(self, sentence: str, passage: str) -> Grounding:
+    def ground(self, sentence: str, passage: str, refers_to: Sequence[str] = ()) -> Grounding:
+        """``refers_to``: named things the sentence's "it"/"this" stands for (from the sentence before)."""
         words = self.content_words(sentence)
         passage_words = set(stems(passage))
         novel = [w for w in words if w not in passage_words]
-        missing = sorted(set(entities_in(sentence)) - set(entities_in(passage)))
+        missing = sorted((set(entities_in(sentence)) | set(refers_to)) - set(entities_in(passage)))
         support = 1.0 - len(novel) / len(words) if words else 1.0
         return Grounding(self.unknown_words(sentence), missing, novel, support)
 

@@ -17,6 +17,8 @@ appear in the sources.
 'What is LEMS (Lambert-Eaton myasthenic syndrome)?'
 >>> expand_abbreviations("LEMS? Is LEMS rare?", "Lambert-Eaton myasthenic syndrome")  # spelled out once
 'LEMS (Lambert-Eaton myasthenic syndrome)? Is LEMS rare?'
+>>> expand_lay_terms("Can it make someone see things that aren't there?")
+"Can it make someone see things that aren't there (hallucinations)?"
 """
 
 from __future__ import annotations
@@ -46,6 +48,38 @@ ABBREVIATIONS = {
     "PLEX": "plasma exchange",
     "SCLC": "small cell lung cancer",
 }
+
+
+# How patients say what the sources say in clinical words: the clinical words are added, so that
+# retrieval, evidence and the model meet the sources' vocabulary ("wobbly" -> "balance").
+_LAY_PHRASES = (
+    (r"\b(?:see|sees|seeing|hear|hears|hearing) (?:things|people|bugs|voices)(?: that (?:aren't|are not|isn't|is "
+     r"not) there)?", "hallucinations"),
+    (r"\b(?:wobbly|unsteady|off balance|los(?:e|es|ing) (?:my|his|her|their) balance|stumbl\w*|keeps? falling)\b",
+     "balance, coordination"),
+    (r"\b(?:forget\w*|can't remember|cannot remember)\b", "memory loss"),
+    (r"\b(?:eyes?)\b[^?.!]{0,20}\b(?:dart\w*|jump\w*|jerk\w*)", "eye movements"),
+    (r"\b(?:legs?|arms?)\b[^?.!]{0,15}\bheavy\b|\bheavy (?:legs|arms)\b", "muscle weakness"),
+    (r"\bpins and needles\b", "tingling, numbness"),
+    (r"\bspinal fluid\b", "cerebrospinal fluid, CSF"),
+    (r"\b(?:pee|peeing|wet (?:myself|himself|herself))\b", "bladder"),
+    (r"\btwitch\w*|\bripple\w*", "twitching, rippling"),
+    (r"\b(?:tired all the time|exhausted|no energy)\b", "fatigue"),
+    (r"\bweird feelings?\b|\bfeel(?:s|ing)? (?:funny|strange|weird)\b", "sensation"),
+    (r"\bchemo\b", "chemotherapy"),
+    (r"\bblood ?work\b", "blood tests"),
+    (r"\b(?:hurt|hurts|ache|aches|sore)\b", "pain"),
+)
+LAY_PHRASES = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in _LAY_PHRASES)
+
+
+def expand_lay_terms(text: str) -> str:
+    """``text`` with the clinical words for the lay phrases it uses, in parentheses before its end."""
+    added = [words for pattern, words in LAY_PHRASES if pattern.search(text) and words.split(",")[0] not in text]
+    if not added:
+        return text
+    end = len(text.rstrip(" ?.!"))
+    return f"{text[:end]} ({'; '.join(dict.fromkeys(added))}){text[end:]}"
 
 
 def names_in(text: str) -> list[str]:

@@ -14,15 +14,18 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from .components import Components
+from .compose import ComposeSettings, compose
+from .evidence import Evidence, asks_about_questions, rerank, select_evidence
+from .followups import standalone_question
+from .gates import addresses, focus_phrase, focus_words, question_kind, unknown_focus
 from .generators import Generator
 from .grounding import Lexicon
 from .index import log_to_stderr
 from .judges import Judge
-from .names import expand_abbreviations, unknown_names
+from .names import expand_abbreviations, expand_lay_terms, unknown_names
 from .prompting import (
+    answers_messages,
     build_messages,
     coverage_messages,
     excerpt,
@@ -30,11 +33,10 @@ from .prompting import (
     library_pieces,
     passage_text,
     prompt_pieces,
-    rewrite_followup,
     topic_terms,
 )
 from .questions import clean_question
-from .safety import REFUSALS, classify_request, is_instruction_like
+from .safety import REFUSALS, classify_request
 from .settings import Settings
 from .text import sentences
 from .types import Answer, Citation, Passage, Triage
@@ -178,16 +180,21 @@ class Assistant:
         if request.kind in ("dosing", "prognosis", "diagnosis"):
             yield FinalEvent(self._finish(self._abstain(answer, REFUSALS[request.kind], passages), clock))
             return
-        best = max((p.dense_score or 0.0 for p in passages), default=0.0)
-        if best < self.settings.verify.min_coverage:
-            yield FinalEvent(self._finish(self._abstain(answer, "", passages), clock))
+        lead = self._before_generation(answer, query, passages)
+        if lead is not None:
+            yield FinalEvent(self._finish(self._abstain(answer, lead, passages), clock))
             return
         cache = self._piece_cache()
         texts = [passage_text(p.chunk) for p in passages] if cache else self._excerpts(query, passages)
         if cache:
             cache(prompt_pieces(passages, texts))
-        messages = build_messages(query, passages, texts, header_end="\n" if cache else " ")
-        covered = self._coverage(messages)
+        focus = focus_words(query)
+        evidence = self._evidence(query, passages, focus)
+        answer.details["evidence"] = [{"sentence": e.unit.readable, "n": e.n, "score": round(e.score, 3)}
+                                      for e in evidence]
+        key = [(e.n, e.unit.readable) for e in evidence[: self.settings.generation.key_sentences]]
+        messages = build_messages(query, passages, texts, header_end="\n" if cache else " ", key_sentences=key)
+        covered = self._coverage(build_messages(query, passages, texts, header_end="\n" if cache else " "))
         answer.details["answerable"] = covered
         lead = self._uncovered(answer, query, covered)
         if lead is not None:
@@ -196,8 +203,21 @@ class Assistant:
             return
         draft = yield from self._generate(messages, clock)
         answer.details["draft"] = draft
-        final = self._final(answer, query, draft, passages, texts, request.kind, clock)
+        final = self._final(answer, query, draft, passages, texts, evidence, request.kind, clock)
         yield FinalEvent(self._finish(final, clock))
+
+    def _before_generation(self, answer: Answer, query: str, passages: list[Passage]) -> str | None:
+        """Why to abstain before asking the model ("" for the general message), or None to go on: no
+        passage is close to the question, or the question is of a kind no shown passage addresses."""
+        best = max((p.dense_score or 0.0 for p in passages), default=0.0)
+        if best < self.settings.verify.min_coverage:
+            return ""
+        kind = question_kind(query)
+        if kind is not None:
+            answer.details["question_kind"] = kind.name
+            if not kind.addressed_by([passage_text(p.chunk) for p in passages]):
+                return kind.lead
+        return None
 
     def _coverage(self, messages: list[dict[str, str]]) -> float | None:
         """The model's P(Yes) that the passages answer the question (None if the judge can't say)."""
@@ -207,23 +227,33 @@ class Assistant:
     def _uncovered(self, answer: Answer, query: str, covered: float | None) -> str | None:
         """Why to abstain before generating ("" for the general message), or None to go on.
 
-        A name the sources never use ("anti-Hu", "Texas") needs the model to be fairly sure the passages
-        answer anyway: on the gold set it otherwise answered from the nearest passage."""
+        A name the sources never use ("anti-Hu", "Texas"), or a word the question is about that no source
+        uses and no patient's word maps to ("coffee", "lupus", "vaccine"), needs the model to be fairly sure
+        the passages answer anyway: on the gold set it otherwise answered from the nearest passage. (On the
+        131 dev questions only unanswerable ones have such a word.)"""
         v = self.settings.verify
         if covered is not None and covered < v.min_answerable:
             return ""
         unknown = unknown_names(query, self._corpus_text())
         if unknown:
             answer.details["unknown_names"] = unknown
-            if covered is None or covered < v.unknown_name_min_answerable:
+        strange = unknown_focus(query, self.lexicon())
+        if strange:
+            answer.details["unknown_focus"] = strange
+        if (unknown or strange) and (covered is None or covered < v.unknown_name_min_answerable):
+            if unknown:
                 quoted = [f"“{n}”" for n in unknown[:3]]
                 names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
-                return f"My sources don't mention {names}, so I can't answer that reliably."
+            else:
+                names = focus_phrase(query, strange)
+            return f"My sources don't mention {names}, so I can't answer that reliably."
         return None
 
     def standalone_question(self, question: str, history: Sequence[dict] = ()) -> str:
-        """What retrieval and the model see: a follow-up made standalone, abbreviations spelled out."""
-        return expand_abbreviations(rewrite_followup(question, history, self._topic_terms()), self._corpus_text())
+        """What retrieval and the model see: a follow-up completed from the history only when it needs
+        it (see :mod:`assistant.followups`), abbreviations spelled out."""
+        standalone = standalone_question(question, history, self._topic_terms())
+        return expand_lay_terms(expand_abbreviations(standalone, self._corpus_text()))
 
     def make_verifier(self) -> Verifier:
         """The sentence checker answers go through (also measured alone by ``assistant eval claims``)."""
@@ -264,29 +294,55 @@ class Assistant:
         return "".join(pieces)
 
     def _final(self, answer: Answer, query: str, draft: str, passages: list[Passage], texts: list[str],
-               request_kind: str | None, clock: _Clock) -> Answer:
+               evidence: list[Evidence], request_kind: str | None, clock: _Clock) -> Answer:
+        """Verify the draft, then compose what is shown (see :mod:`assistant.compose`), or abstain."""
         if is_abstention(draft):
             clock.lap("verify")
             return self._abstain(answer, "", passages)
         verification = self.make_verifier().verify(query, draft, passages, texts)
-        clock.lap("verify")
         answer.details["verification"] = [
             {"sentence": v.text, "cited": list(v.cited), "supported_by": list(v.supported_by),
-             "score": round(v.score, 3), "kept": v.kept, "reason": v.reason} for v in verification.verdicts
+             "score": round(v.score, 3), "kept": v.kept, "reason": v.reason, "restates": v.restates}
+            for v in verification.verdicts
         ]
         answer.details["draft_faithfulness"] = verification.draft_faithfulness
-        prefix = REFUSALS["injection"] + " " if request_kind == "injection" else ""
-        if verification.kept:
-            used = sorted({n for v in verification.kept for n in v.supported_by})
-            return self._with_citations(answer, prefix + verification.render(), used, passages)
+        focus = focus_words(query)
         covered = answer.details.get("answerable")
-        quotable = covered is None or covered >= self.settings.verify.min_answerable_for_quotes
-        quoted = self._extractive(query, passages) if quotable else []
-        if quoted:
-            answer.details["extractive"] = True
-            text = prefix + "Here is what my sources say: " + " ".join(f"“{s}” [{n}]" for s, n in quoted)
-            return self._with_citations(answer, text, sorted({n for _, n in quoted}), passages)
-        return self._abstain(answer, prefix.strip(), passages)
+        if covered is not None and covered < self.settings.verify.min_answerable_for_quotes:
+            evidence = []
+        composed = compose(query, verification, evidence, self._similarity, self._compose_settings(),
+                           asks_questions=asks_about_questions(query))
+        clock.lap("verify")
+        if composed is not None and not addresses(composed.shown, focus):
+            answer.details["unaddressed_focus"] = focus
+            return self._abstain(answer, f"My sources don't say anything about {focus_phrase(query, focus)}.",
+                                 passages)
+        if composed is None:
+            return self._abstain(answer, REFUSALS["injection"] if request_kind == "injection" else "", passages)
+        answer.details["quoted"] = composed.quoted
+        answer.details["extractive"] = composed.quoted == len(composed.shown)
+        prefix = REFUSALS["injection"] + " " if request_kind == "injection" else ""
+        return self._with_citations(answer, prefix + composed.text, composed.used, passages)
+
+    def _evidence(self, query: str, passages: list[Passage], focus: list[str]) -> list[Evidence]:
+        """The best source sentences for the question; close calls re-ordered by the model when it can say."""
+        v = self.settings.verify
+        evidence = select_evidence(query, passages, self.components.embedder, [passage_text(p.chunk) for p in passages],
+                                   k=max(v.extractive_sentences, 4), focus=focus)
+        ask = getattr(self.judge, "yes_probability", None)
+        if ask is not None and v.rerank_window > 0:
+            evidence = rerank(query, evidence, lambda q, s: ask(answers_messages(q, s)), v.rerank_weight,
+                              v.rerank_window)
+        return evidence[: v.extractive_sentences]
+
+    def _compose_settings(self) -> ComposeSettings:
+        v = self.settings.verify
+        return ComposeSettings(min_relevance=v.min_relevance, min_quote_score=v.min_quote_score,
+                               quotes=min(2, v.extractive_sentences))
+
+    def _similarity(self, texts: list[str], reference: str) -> list[float]:
+        vectors = self.components.embedder.embed([reference, *texts])
+        return (vectors[1:] @ vectors[0]).tolist()
 
     @staticmethod
     def _with_citations(answer: Answer, text: str, used: list[int], passages: list[Passage]) -> Answer:
@@ -301,29 +357,6 @@ class Assistant:
         ]
         answer.faithfulness = 1.0
         return answer
-
-    def _extractive(self, query: str, passages: list[Passage]) -> list[tuple[str, int]]:
-        """The source sentences that best answer the question, with their passage numbers.
-
-        A sentence scores half its similarity to the question and half its passage's retrieval score:
-        similarity alone preferred "the tumor may be keeping it very small" over "paraneoplastic
-        syndromes are not caused by ... the cancer spreading" for "is it the tumor spreading?".
-        """
-        candidates = [
-            (s, n) for n, p in enumerate(passages, start=1) for s, _, _ in sentences(passage_text(p.chunk))
-            if len(s) >= 25 and not s.endswith(":") and not is_instruction_like(s) and not s.startswith("[")
-        ]
-        if not candidates:
-            return []
-        v = self.settings.verify
-        vectors = self.components.embedder.embed([query] + [s for s, _ in candidates])
-        similarity = vectors[1:] @ vectors[0]
-        combined = [0.5 * float(sim) + 0.5 * passages[n - 1].score for sim, (_, n) in zip(similarity, candidates,
-                                                                                             strict=True)]
-        order = np.argsort(-np.asarray(combined))[: v.extractive_sentences]
-        chosen = [i for i in order
-                  if similarity[i] >= v.extractive_min_similarity and combined[i] >= v.extractive_min_score]
-        return [candidates[i] for i in sorted(chosen, key=lambda i: (candidates[i][1], i))]
 
     def _abstain(self, answer: Answer, lead: str, passages: list[Passage]) -> Answer:
         topics = list(dict.fromkeys(p.chunk.section for p in passages[:3]))

@@ -1,14 +1,11 @@
-"""What the generator sees, and how a follow-up becomes a standalone question.
+r"""What the generator and the judge see: every prompt, in one place.
 
 The model sees only the numbered passages it may cite, with any sentence that addresses the model
-(text planted in a document) masked out.
+(text planted in a document) masked out. Follow-up questions are made standalone before they get here
+(:mod:`assistant.followups`).
 
->>> rewrite_followup("What did it used to be called?",
-...                  [{"role": "user", "content": "What is stiff person syndrome?"}],
-...                  ["Stiff person syndrome", "Myelopathy"])
-'What did stiff person syndrome used to be called?'
->>> rewrite_followup("What is IVIG?", [{"role": "user", "content": "Hi"}], [])
-'What is IVIG?'
+>>> passage_header(2, "Causes")
+'\n\n[2] (Causes) '
 """
 
 from __future__ import annotations
@@ -44,7 +41,6 @@ ABSTAIN_PATTERN = re.compile(
     r"not (?:covered|mentioned|stated) in the (?:passages?|sources?))\b",
     re.IGNORECASE,
 )
-_ANAPHORA = re.compile(r"\b(?:it|this|that|they|them|these|those|its|their)\b", re.IGNORECASE)
 MASK = "[a sentence that gave instructions was removed]"
 
 
@@ -93,11 +89,36 @@ def passage_header(rank: int, section: str, end: str = " ") -> str:
     return ("Passages:\n" if rank == 1 else "\n\n") + f"[{rank}] ({section}){end}"
 
 
+# Evidence reranking (assistant/evidence.py): the question comes first, so llama.cpp reads it once for all
+# the candidate sentences that follow it.
+ANSWERS_TEMPLATE = ("Question: {question}\n\nSentence: {sentence}\n\n"
+                    "Does this sentence answer the question? Answer Yes or No.")
+
+
+def answers_messages(question: str, sentence: str) -> list[dict[str, str]]:
+    """The yes/no prompt "does this source sentence answer the question?"."""
+    return [{"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": ANSWERS_TEMPLATE.format(question=question, sentence=sentence)}]
+
+
+KEY_SENTENCES_LEAD = "\nThe passage sentences that answer it:"
+KEY_SENTENCES_TAIL = "\nSay what these sentences say, in plain words, with their numbers."
+
+
 def build_messages(question: str, passages: Sequence[Passage], texts: Sequence[str] | None = None,
-                   header_end: str = " ") -> list[dict[str, str]]:
-    """System rules + the numbered passages (``texts``: what to show of each, default the full text)."""
+                   header_end: str = " ", key_sentences: Sequence[tuple[int, str]] = ()) -> list[dict[str, str]]:
+    """System rules + the numbered passages (``texts``: what to show of each, default the full text) + the
+    question, and (evidence first) the passage sentences that answer it, as ``(passage number, sentence)``.
+
+    >>> print(build_messages("Q?", [], [], key_sentences=[(2, "It is rare.")])[1]["content"].strip())
+    Question: Q?
+    The passage sentences that answer it: [2] “It is rare.”
+    Say what these sentences say, in plain words, with their numbers.
+    """
     texts = list(texts) if texts is not None else [passage_text(p.chunk) for p in passages]
     user = "".join(_numbered(passages, texts, header_end)) + f"\n\nQuestion: {question}"
+    if key_sentences:
+        user += KEY_SENTENCES_LEAD + "".join(f" [{n}] “{s}”" for n, s in key_sentences) + KEY_SENTENCES_TAIL
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
@@ -138,20 +159,3 @@ def topic_terms(chunks: Sequence[Chunk]) -> list[str]:
             if head and len(head.group(1).split()) <= 5:
                 terms.append(head.group(1).strip())
     return sorted(set(terms), key=len, reverse=True)
-
-
-def rewrite_followup(question: str, history: Sequence[dict], terms: Sequence[str]) -> str:
-    """A standalone question: a pronoun that refers back is replaced by the topic of the last turn.
-
-    Without a known topic, the previous user question is appended so retrieval still sees it.
-    """
-    previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
-    if not previous or not _ANAPHORA.search(question):
-        return question
-    if any(term.lower() in question.lower() for term in terms):
-        return question
-    for turn in reversed(previous):
-        topic = next((t for t in terms if t.lower() in turn.lower()), None)
-        if topic:
-            return _ANAPHORA.sub(topic.lower(), question, count=1)
-    return f"{question} (follow-up to: {previous[-1]})"

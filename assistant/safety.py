@@ -13,6 +13,9 @@
 'injection'
 >>> classify_request("What is IVIG?").kind is None
 True
+>>> [classify_request(q).kind for q in ("Do I have to pay for the spinal tap?", "Does she have pain all over?",
+...                                     "Does my dad have LEMS?", "Do I have paraneoplastic syndrome?")]
+[None, None, 'diagnosis', 'diagnosis']
 >>> has_dose("Take prednisone 1-2 mg per day."), has_dose("High doses of immunoglobulin help.")
 (True, False)
 """
@@ -38,9 +41,14 @@ _DOSING = re.compile(
     r"how often should (?:i|he|she|we) take|lethal|overdose)\b",
     re.IGNORECASE,
 )
+# "Do I have it?", "does my dad have LEMS?" (a condition after "have"), not "do I have to pay" or "does she have pain".
+_CONDITION_ASKED = (r"(?:it|this|that|a |an |the )?\s*(?:paraneoplastic|cancer|tumou?r|lems|lambert|myasthenia|"
+                    r"encephalitis|encephalomyelitis|myelopathy|neuropathy|dysautonomia|neuromyotonia|ataxia|"
+                    r"degeneration|[\w-]+ syndrome|syndrome|disease|disorder|condition|it\b|this\b|that\b)")
 _DIAGNOSIS = re.compile(
-    r"\b(?:diagnose me|diagnose (?:him|her|my \w+)|do i have|does (?:he|she|my \w+) have|what do i have|"
-    r"is it (?:cancer|paraneoplastic) (?:that )?i have|am i sick|tell me what'?s wrong with me)\b",
+    r"\b(?:diagnose me|diagnose (?:him|her|my \w+)|what do i have|am i sick|tell me what'?s wrong with me|"
+    rf"(?:do i|does (?:he|she|my \w+)) (?:really |actually |probably )?have {_CONDITION_ASKED}|"
+    r"is it (?:cancer|paraneoplastic) (?:that )?i have)",
     re.IGNORECASE,
 )
 _PROGNOSIS = re.compile(

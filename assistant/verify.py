@@ -38,7 +38,7 @@ from .checks import (
     negation_agrees,
     rank_by_overlap,
 )
-from .grounding import Lexicon
+from .grounding import Lexicon, entities_in
 from .judges import SHORT_STATEMENT_WORDS, Judge
 from .safety import has_dose, is_personal_diagnosis
 from .text import sentences
@@ -48,6 +48,7 @@ _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # What the prompt looks like, never part of an answer: "Passages:", "[2] (Imaging tests)", "(Medications)".
 _PROMPT_FORMAT = re.compile(
     r"^\s*(?:(?:Passages?|Question|Answer|Statement)\s*:\s*)?(?:\[\d+\]\s*)?(?:\((?:[A-Z][\w&',/ -]{1,60})\)\s*)?")
+_ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
 _POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
 # "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
 _CITATION_SUBJECT = re.compile(
@@ -159,9 +160,11 @@ class Verifier:
         texts = list(texts) if texts is not None else [p.chunk.text for p in passages]
         lexicon = self.lexicon or Lexicon(texts)
         parsed = split_draft(draft)
-        verdicts: list[SentenceVerdict | None] = [self._cheap_verdict(s, texts, lexicon) for s in parsed]
+        refers = self._referents(question, parsed)
+        verdicts: list[SentenceVerdict | None] = [self._cheap_verdict(s, texts, lexicon, r)
+                                                  for s, r in zip(parsed, refers, strict=True)]
         pending = [i for i, v in enumerate(verdicts) if v is None]
-        eligible = {i: self._eligible(parsed[i], texts, lexicon) for i in pending}
+        eligible = {i: self._eligible(parsed[i], texts, lexicon, refers[i]) for i in pending}
         bars = {i: eligible[i][2] for i in pending}
         scored: dict[int, dict[int, float]] = {i: {} for i in pending}
         first = {i: [n for n in eligible[i][0] if n in parsed[i].cited] or eligible[i][0][:1] for i in pending}
@@ -185,7 +188,8 @@ class Verifier:
         for (i, n), score in zip(jobs, results, strict=True):
             scored[i][n] = score
 
-    def _cheap_verdict(self, sentence: DraftSentence, texts: list[str], lexicon: Lexicon) -> SentenceVerdict | None:
+    def _cheap_verdict(self, sentence: DraftSentence, texts: list[str], lexicon: Lexicon,
+                       refers_to: Sequence[str] = ()) -> SentenceVerdict | None:
         text = sentence.text
 
         def unsupported(reason: str) -> SentenceVerdict:
@@ -199,19 +203,32 @@ class Verifier:
             return unsupported(f"number '{number}' is in no source")
         if name := missing_name(text, texts):
             return unsupported(f"name '{name}' is in no source")
-        if unknown := lexicon.unknown_words(text):
-            return unsupported(f"says {', '.join(repr(w) for w in unknown[:3])}, which no source uses")
         cited = [texts[n - 1] for n in self._valid(sentence, texts)]
         if conflict := direction_conflict(text, cited) or negated_word_conflict(text, cited, texts):
             return unsupported(conflict)
-        copied = [i + 1 for i in copied_from(text, texts)]
+        if unknown := lexicon.unknown_words(text):
+            return unsupported(f"says {', '.join(repr(w) for w in unknown[:3])}, which no source uses")
+        # A copied "This syndrome is ..." is true where it was copied from, about that passage's subject only.
+        copied = [i + 1 for i in copied_from(text, texts) if set(refers_to) <= set(entities_in(texts[i]))]
         if copied:
             best = [n for n in sentence.cited if n in copied] or copied[:1]
             return SentenceVerdict(text, sentence.cited, tuple(best), 1.0, f"copied from [{best[0]}]")
         return None
 
-    def _eligible(self, sentence: DraftSentence, texts: list[str],
-                  lexicon: Lexicon) -> tuple[list[int], str, dict[int, float]]:
+    @staticmethod
+    def _referents(question: str, parsed: list[DraftSentence]) -> list[list[str]]:
+        """For each sentence opening with "It"/"This"/"They", the named things that word stands for: those
+        of the sentence before (or of the question, for the first), so "This can cause muscle rippling"
+        after a sentence about neuropathy cannot lean on the neuromyotonia passage."""
+        out, previous = [], entities_in(question)
+        for sentence in parsed:
+            own = entities_in(sentence.text)
+            out.append(previous if _ANAPHOR.match(sentence.text) and not own else [])
+            previous = own or previous
+        return out
+
+    def _eligible(self, sentence: DraftSentence, texts: list[str], lexicon: Lexicon,
+                  refers_to: Sequence[str] = ()) -> tuple[list[int], str, dict[int, float]]:
         """Passages that could support the sentence (cited first, then by shared words), why none could
         when the list is empty, and the judge score each needs."""
         valid = self._valid(sentence, texts)
@@ -219,7 +236,7 @@ class Verifier:
                                                         [i for i in range(len(texts)) if i + 1 not in valid])]
         eligible, why, bars = [], "", {}
         for n in order:
-            grounding = lexicon.ground(sentence.text, texts[n - 1])
+            grounding = lexicon.ground(sentence.text, texts[n - 1], refers_to)
             if grounding.missing_entities:
                 why = why or f"names {grounding.missing_entities[0]!r}, which passage [{n}] does not"
             elif grounding.support < self.min_support:
@@ -227,8 +244,8 @@ class Verifier:
             else:
                 eligible.append(n)
                 bars[n] = self._threshold_for(sentence.text)
-                if grounding.support == 1.0 and negation_agrees(sentence.text,
-                                                                closest_sentence(sentence.text, [texts[n - 1]])):
+                fully = grounding.support == 1.0 and len(lexicon.content_words(sentence.text)) >= 2
+                if fully and negation_agrees(sentence.text, closest_sentence(sentence.text, [texts[n - 1]])):
                     bars[n] = min(bars[n], self.grounded_threshold)
         return eligible, why, bars
 

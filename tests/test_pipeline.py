@@ -11,9 +11,10 @@ from tests.conftest import FakeJudge
 @pytest.fixture
 def make_bot(toy_settings, fake_embedder):
     def make(*responses, judge=None, generator=None, **overrides):
+        # The hashing fake's cosines are far below MiniLM's, so the similarity floors are lowered to match.
         settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
-                                                "verify": {"min_coverage": 0.05,
-                                                           "extractive_min_similarity": 0.1},
+                                                "verify": {"min_coverage": 0.05, "min_relevance": 0.0,
+                                                           "min_quote_score": 0.1},
                                                 **overrides})
         parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
         return Assistant(settings, parts, generator or FakeGenerator(list(responses)), judge or FakeJudge())
@@ -56,7 +57,7 @@ def test_nothing_supported_falls_back_to_quoting_the_sources(make_bot):
 
 
 def test_nothing_supported_and_nothing_relevant_abstains(make_bot):
-    bot = make_bot("Pizza is great [1].", verify={"min_coverage": 0.05, "extractive_min_similarity": 0.99})
+    bot = make_bot("Pizza is great [1].", verify={"min_coverage": 0.05, "min_quote_score": 0.99})
     answer = bot.ask("What do steroids do?")
     assert answer.abstained and answer.citations == []
 
@@ -153,7 +154,7 @@ def test_question_naming_what_the_sources_never_mention_abstains(make_bot, judge
 
 def test_unknown_name_is_answered_when_the_model_is_sure_the_passages_cover_it(make_bot):
     bot = make_bot("The immune system attacks nerves [1].", judge=SureJudge(0.9))
-    answer = bot.ask("I live in Texas: does the immune system attack nerves?")
+    answer = bot.ask("I live in Texas: what does the immune system do to nerves?")
     assert not answer.abstained and answer.answer.startswith("The immune system attacks nerves.")
 
 
@@ -213,3 +214,40 @@ def test_passage_states_are_prepared_one_piece_at_a_time_and_prompts_are_made_of
 def test_no_passage_states_when_the_library_exceeds_the_budget(make_bot):
     bot, generator = _caching_bot(make_bot, block_tokens=10)
     assert bot.prepare_passage_states() == 0 and generator.cached == [] and generator.kept is None
+
+
+def test_key_sentences_can_follow_the_question_when_turned_on(make_bot):
+    bot = make_bot("Steroids calm the immune system [2].", generation={"key_sentences": 1})
+    bot.ask("What do steroids do?")
+    user = bot.generator.prompts[-1][1]["content"]
+    assert "\nQuestion: What do steroids do?\nThe passage sentences that answer it: [1] “Steroids calm" in user
+
+
+def test_a_kind_of_question_no_passage_addresses_is_declined_before_generation(make_bot):
+    bot = make_bot("should not be used")
+    answer = bot.ask("Is the immune system attack on nerves inherited? Could my kids get it?")
+    assert answer.abstained and answer.details["question_kind"] == "inheritance"
+    assert answer.answer.startswith("My sources don't say whether these syndromes run in families")
+    assert bot.generator.prompts == [] and answer.citations == []
+
+
+def test_an_answer_that_never_addresses_the_questions_focus_is_not_given(make_bot):
+    bot = make_bot("The immune system attacks nerves [1].",
+                   verify={"min_coverage": 0.05, "min_relevance": 0.0, "min_quote_score": 0.99})
+    answer = bot.ask("Is a long bullet bad?")
+    assert answer.abstained and answer.details["unaddressed_focus"] == ["long", "bullet"]
+    assert answer.answer.startswith("My sources don't say anything about “long” or “bullet”.")
+
+
+@pytest.mark.parametrize("judge", [SureJudge(0.5), FakeJudge()], ids=["unsure", "no-coverage-score"])
+def test_a_question_about_a_word_no_source_uses_is_declined_unless_the_model_is_sure(make_bot, judge):
+    bot = make_bot("The immune system attacks nerves [1].", judge=judge)
+    answer = bot.ask("Does the immune system attack nerves because of coffee?")
+    assert answer.abstained and answer.details["unknown_focus"] == ["coffe"] and bot.generator.prompts == []
+    assert answer.answer.startswith("My sources don't mention “coffee”")
+
+
+def test_a_sentence_restating_a_yes_no_question_gives_way_to_the_source(make_bot):
+    answer = make_bot("Steroids calm the immune system [1].").ask("Do steroids calm the immune system?")
+    assert answer.answer == "Here is what my sources say: “Steroids calm the immune system.” [1]"
+    assert answer.details["verification"][0]["restates"] and check_answer_contract(answer) == []

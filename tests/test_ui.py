@@ -23,13 +23,14 @@ from tests.conftest import FakeJudge
 @pytest.fixture
 def bot(toy_settings, fake_embedder):
     settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
-                                            "verify": {"min_coverage": 0.05}})
+                                            "verify": {"min_coverage": 0.05, "min_relevance": 0.0,
+                                                       "min_quote_score": 0.1}})
     parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
     return Assistant(settings, parts, FakeGenerator(["The immune system attacks nerves [1]."] * 5), FakeJudge())
 
 
 def test_chat_shows_evidence_then_draft_then_the_checked_answer(bot):
-    states = list(ChatController(bot).respond("Does the immune system attack nerves?", [], {}))
+    states = list(ChatController(bot).respond("What does the immune system do to nerves?", [], {}))
     contents = [s[0][-1]["content"] for s in states]
     assert contents[0] == "_Checking your message…_"
     evidence_at = next(i for i, s in enumerate(states) if "Reading these sources" in s[2])

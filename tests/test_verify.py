@@ -122,3 +122,16 @@ def test_a_sentence_that_only_repeats_the_question_is_marked():
     result = Verifier(judge).verify("Can steroids calm the immune system?", "Steroids can calm the immune system [2].",
                                     SHOWN)
     assert result.verdicts[0].kept and result.verdicts[0].restates
+
+
+def test_this_or_it_stands_for_what_the_sentence_before_named():
+    shown = passages("Peripheral neuropathy. This condition refers to damage to nerves.",
+                     "Neuromyotonia. These impulses can cause twitching and muscle rippling.",
+                     "Stiff person syndrome. This syndrome is characterized by severe muscle stiffness.")
+    judge = FakeJudge(allow={"This can cause twitching and muscle rippling.": "rippling",
+                             "Peripheral neuropathy refers to damage to nerves.": "damage to nerves"})
+    draft = ("Peripheral neuropathy refers to damage to nerves [1]. This can cause twitching and muscle rippling [2]. "
+             "This syndrome is characterized by severe muscle stiffness [3].")
+    result = Verifier(judge).verify("What is peripheral neuropathy?", draft, shown)
+    assert [v.kept for v in result.verdicts] == [True, False, False]  # neither is about neuropathy
+    assert "peripheral neuropathy" in result.verdicts[1].reason

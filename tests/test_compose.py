@@ -1,0 +1,61 @@
+"""From checked sentences and evidence to the shown answer: hand-checkable cases with a fake similarity."""
+
+from assistant.compose import ComposeSettings, carries, compose
+from assistant.evidence import Evidence, Unit, units
+from assistant.verify import SentenceVerdict, Verification
+
+SETTINGS = ComposeSettings(min_relevance=0.5, min_evidence_relevance=0.9, min_quote_score=0.5)
+PAINFUL = Evidence(Unit("It may also cause painful muscle spasms.", "Stiff person syndrome"), 2, 0.9)
+
+
+def similarity(texts, reference):
+    """1.0 for sentences sharing a word of four letters or more with the reference, else 0.0."""
+    words = {w for w in reference.lower().split() if len(w) > 3}
+    return [1.0 if words & {w for w in t.lower().split() if len(w) > 3} else 0.0 for t in texts]
+
+
+def kept(text, n=1, restates=False):
+    return SentenceVerdict(text, (n,), (n,), 0.9, "judge", restates)
+
+
+def test_the_checked_sentences_are_shown_and_what_they_miss_is_quoted():
+    verification = Verification([kept("Stiff person syndrome can cause pain.")])
+    result = compose("Does stiff person syndrome hurt?", verification, [PAINFUL], similarity, SETTINGS)
+    assert result.text == ("Stiff person syndrome can cause pain. [1] My sources also say: “Stiff person syndrome: "
+                           "It may also cause painful muscle spasms.” [2]")
+    assert result.used == [1, 2] and result.quoted == 1
+
+
+def test_a_sentence_that_only_repeats_the_question_is_replaced_by_the_source():
+    verification = Verification([kept("Stiff person syndrome can hurt.", restates=True)])
+    result = compose("Does stiff person syndrome hurt?", verification, [PAINFUL], similarity, SETTINGS)
+    assert result.text.startswith("Here is what my sources say: “Stiff person syndrome: It may")
+    assert result.quoted == len(result.shown) == 1
+
+
+def test_a_true_sentence_about_something_else_is_not_shown():
+    verification = Verification([kept("Write down questions to ask your doctor.")])
+    result = compose("Does stiff person syndrome hurt?", verification, [PAINFUL], similarity, SETTINGS)
+    assert "Write down" not in result.text
+
+
+def test_a_first_sentence_about_an_unnamed_this_is_not_shown():
+    verification = Verification([kept("This is a syndrome caused by disrupted communication.")])
+    result = compose("Why is my dad so wobbly?", verification, [], lambda t, r: [1.0] * len(t), SETTINGS)
+    assert result is None
+
+
+def test_nothing_checked_and_no_good_evidence_gives_no_answer():
+    weak = Evidence(Unit("Something else."), 1, 0.2)
+    assert compose("q?", Verification([]), [weak], similarity, SETTINGS) is None
+
+
+def test_carries_counts_only_what_the_evidence_adds_to_the_question():
+    unit = Unit("Lambert-Eaton myasthenic syndrome is typically associated with lung cancer.")
+    assert carries(["Lambert-Eaton syndrome is usually linked to lung cancer."], unit, "Which cancer goes with LEMS?")
+    assert not carries(["Lambert-Eaton syndrome is a syndrome."], unit, "What is LEMS?")
+
+
+def test_a_list_is_one_evidence_unit_read_after_its_introduction():
+    text = "Signs and symptoms may include:\n\n- Difficulty walking\n- Hallucinations"
+    assert [u.readable for u in units(text)] == ["Signs and symptoms may include: Difficulty walking; Hallucinations."]

@@ -1,0 +1,54 @@
+"""Question kinds and focus: what the sources must say for a question to be answered (issue 14, item 4)."""
+
+import pytest
+
+from assistant.gates import addresses, focus_phrase, focus_words, question_kind
+
+PASSAGES = ["Researchers believe that paraneoplastic syndromes are caused by the immune system.",
+            "Any cancer may be associated with it. Have any close relatives had cancer?",
+            "You'll likely have follow-up imaging tests every 3 to 6 months."]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Is this inherited? Could my kids get it?", "inheritance"),
+    ("Are there any clinical trials I could join?", "research"),
+    ("Will insurance cover IVIG?", "cost"),
+    ("Which hospital is best for this?", "place"),
+    ("How long does IVIG take to work?", "timing"),
+    ("What percentage of patients get it?", "numbers"),
+])
+def test_a_kind_the_passages_do_not_address_is_recognised(question, kind):
+    found = question_kind(question)
+    assert found is not None and found.name == kind
+
+
+@pytest.mark.parametrize("question", [
+    "Is this common? How many people with cancer get it?",  # "uncommon" answers it
+    "Which doctor should I see first?", "Which cancers is it most often seen with?",
+    "How is a spinal tap done?",
+])
+def test_ordinary_questions_have_no_kind(question):
+    assert question_kind(question) is None
+
+
+def test_a_passage_that_only_mentions_the_words_does_not_address_the_kind():
+    assert not question_kind("What research is being done?").addressed_by(PASSAGES)  # "Researchers believe"
+    assert not question_kind("Does it run in families?").addressed_by(PASSAGES)  # an interview question
+    assert question_kind("How often are the scans repeated?").addressed_by(PASSAGES)  # "every 3 to 6 months"
+
+
+def test_focus_leaves_out_named_things_people_and_framing():
+    assert focus_words("Does a PET scan hurt?") == ["hurt"]
+    assert focus_words("My dad has LEMS, what is LEMS?") == []
+    assert focus_words("Can a head injury cause limbic encephalitis?") == ["head", "injuri"]
+
+
+def test_an_answer_addresses_the_focus_in_the_sources_words_or_the_patients():
+    assert addresses(["Stiff person syndrome may cause painful muscle spasms."], ["hurt"])
+    assert addresses(["These are a group of uncommon disorders."], ["common"])
+    assert not addresses(["PET uses radioactive compounds."], ["hurt"])
+    assert addresses(["Anything."], [])
+
+
+def test_the_focus_is_named_in_the_questions_own_words():
+    assert focus_phrase("Can I drink coffee before my MRI?", ["drink", "coffe"]) == "“drink” or “coffee”"
