@@ -65,10 +65,13 @@ def carries(shown: Sequence[str], unit: Unit, question: str = "") -> bool:
 
 
 def compose(question: str, verification: Verification, evidence: Sequence[Evidence], similarity: Similarity,
-            settings: ComposeSettings = ComposeSettings(), asks_questions: bool = False) -> Composition | None:
-    """The answer, or None when nothing checked or quotable answers the question."""
+            settings: ComposeSettings = ComposeSettings(), asks_questions: bool = False,
+            headings: Sequence[str] = ()) -> Composition | None:
+    """The answer, or None when nothing checked or quotable answers the question. ``headings``: the lead
+    terms of the shown passages ("Myasthenia gravis."), which say nothing when shown alone."""
+    bare = {h.lower().rstrip(".") for h in headings}
     kept = [v for v in verification.kept if not v.restates and _says_something(v.text)
-            and (asks_questions or not v.text.endswith("?"))]
+            and (asks_questions or not v.text.endswith("?")) and v.text.lower().rstrip(".") not in bare]
     if kept and _ANAPHOR.match(kept[0].text) and not entities_in(question):
         kept = kept[1:]  # "This is a syndrome ..." first, with nothing named before it: about what?
     best = evidence[0] if evidence and evidence[0].score >= settings.min_quote_score else None

@@ -94,6 +94,16 @@ def units(text: str) -> list[Unit]:
     return out
 
 
+def lead_terms(text: str) -> list[str]:
+    """The bullet lead terms of a passage ("Myelopathy"), as :func:`units` finds them.
+
+    >>> lead_terms("Myelopathy. This term refers to injury of the spinal cord.")
+    ['Myelopathy']
+    """
+    spans = sentences(text)
+    return [_LEAD.match(s).group("term") for i, (s, _, _) in enumerate(spans) if _is_lead(text, spans, i)]
+
+
 def _is_item(sentence: str) -> bool:
     """A short list item without a full stop: "Difficulty walking", "Seizures", "Muscle tone"."""
     return not sentence.endswith((".", "?", "!", ":")) and len(sentence.split()) <= 10

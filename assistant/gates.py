@@ -109,7 +109,8 @@ def question_kind(question: str) -> QuestionKind | None:
 
 # People a question mentions are not what it asks about ("my dad", "her husband").
 _PEOPLE = frozenset(stems("""mom mum mother dad father husband wife son daughter brother sister grandma grandpa
-    grandmother grandfather friend partner parent parents aunt uncle baby spouse boyfriend girlfriend someone"""))
+    grandmother grandfather friend partner parent parents aunt uncle baby spouse boyfriend girlfriend someone
+    doctor doctors nurse nurses team"""))
 _FORMS = sorted((form for forms in ENTITIES.values() for form in forms), key=len, reverse=True)
 # "day to day", "every day": how often, not what about.
 _FRAMING = frozenset(stems("day one two three four five six seven eight nine ten"))

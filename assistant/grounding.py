@@ -125,6 +125,10 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "catching": ("infection",), "germs": ("infection",), "permanent": ("reversed", "reversible"),
     "heal": ("reversible", "improve"), "scan": ("imaging",), "scans": ("imaging",),
     "tumor": ("thymoma", "cancer", "malignant"), "tumour": ("thymoma", "cancer", "malignant"),
+    "tremble": ("involuntary",), "shaking": ("involuntary",), "spinning": ("dizziness",), "vertigo": ("dizziness",),
+    "rehab": ("therapy",), "talk": ("speaking", "speech"), "talking": ("speaking", "speech"),
+    "sick": ("infections", "disease"), "lasting": ("reversed", "reversible"), "tiny": ("small",),
+    "downside": ("side effects",), "downsides": ("side effects",), "parched": ("dry",), "buckling": ("weakness",),
     "risk": ("more often", "associated"), "nerve": ("neurological", "nervous"), "nerves": ("neurological", "nervous"),
     "better": ("improve", "reversible"), "weird": ("sensation", "disturbances"),
 }

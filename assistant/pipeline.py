@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .components import Components
 from .compose import ComposeSettings, compose
-from .evidence import Evidence, asks_about_questions, rerank, select_evidence
+from .evidence import Evidence, asks_about_questions, lead_terms, rerank, select_evidence
 from .followups import standalone_question
 from .gates import addresses, focus_phrase, focus_words, question_kind, unknown_focus
 from .generators import Generator
@@ -237,10 +237,12 @@ class Assistant:
         unknown = unknown_names(query, self._corpus_text())
         if unknown:
             answer.details["unknown_names"] = unknown
-        strange = unknown_focus(query, self.lexicon())
+        strange = unknown_focus(query, self.lexicon()) if v.unknown_focus_min_answerable > 0 else []
         if strange:
             answer.details["unknown_focus"] = strange
-        if (unknown or strange) and (covered is None or covered < v.unknown_name_min_answerable):
+        bar = max([v.unknown_name_min_answerable] * bool(unknown) + [v.unknown_focus_min_answerable] * bool(strange),
+                  default=0.0)
+        if (unknown or strange) and (covered is None or covered < bar):
             if unknown:
                 quoted = [f"“{n}”" for n in unknown[:3]]
                 names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
@@ -311,7 +313,8 @@ class Assistant:
         if covered is not None and covered < self.settings.verify.min_answerable_for_quotes:
             evidence = []
         composed = compose(query, verification, evidence, self._similarity, self._compose_settings(),
-                           asks_questions=asks_about_questions(query))
+                           asks_questions=asks_about_questions(query),
+                           headings=[t for p in passages for t in lead_terms(p.chunk.text)])
         clock.lap("verify")
         if composed is not None and not addresses(composed.shown, focus):
             answer.details["unaddressed_focus"] = focus

@@ -257,6 +257,14 @@ class VerifySettings(BaseModel):
         default=0.55, ge=0, le=1,
         description="Evidence score (assistant/evidence.py) from which a source sentence may be quoted.",
     )
+    unknown_focus_min_answerable: float = Field(
+        default=0.0, ge=0, le=1,
+        description="P(Yes) needed to answer a question about a word no source uses and no patient's word maps "
+                    "to ('coffee', 'lupus'); 0 turns this check off. Off: patients' own words ('parched', 'rehab', "
+                    "'tiny') trip it as often as new topics do, and the model's P(Yes) does not tell them apart; "
+                    "on the 151 dev questions, 0.7 gave 10.2% false abstentions against 5.6% off, with abstention "
+                    "on unanswerable questions 100% either way.",
+    )
     unknown_name_min_answerable: float = Field(
         default=0.7, ge=0, le=1,
         description="P(Yes) needed to answer a question that names something the sources never mention "

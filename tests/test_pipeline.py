@@ -241,7 +241,10 @@ def test_an_answer_that_never_addresses_the_questions_focus_is_not_given(make_bo
 
 @pytest.mark.parametrize("judge", [SureJudge(0.5), FakeJudge()], ids=["unsure", "no-coverage-score"])
 def test_a_question_about_a_word_no_source_uses_is_declined_unless_the_model_is_sure(make_bot, judge):
-    bot = make_bot("The immune system attacks nerves [1].", judge=judge)
+    """Opt-in (verify.unknown_focus_min_answerable, off by default: patients' own words trip it too)."""
+    bot = make_bot("The immune system attacks nerves [1].", judge=judge,
+                   verify={"min_coverage": 0.05, "min_relevance": 0.0, "min_quote_score": 0.1,
+                           "unknown_focus_min_answerable": 0.7})
     answer = bot.ask("Does the immune system attack nerves because of coffee?")
     assert answer.abstained and answer.details["unknown_focus"] == ["coffe"] and bot.generator.prompts == []
     assert answer.answer.startswith("My sources don't mention “coffee”")
