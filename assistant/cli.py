@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     group = common.add_argument_group("settings (also ASSISTANT_<SECTION>__<FIELD> in the environment)")
     for section, name, kind, description in flag_specs():
         flag = f"--{section}-{name}".replace("_", "-")
+        description = description.replace("%", "%%")  # argparse formats help with %-style placeholders
         dest = f"set__{section}__{name}"
         if kind is bool:
             group.add_argument(flag, dest=dest, action=argparse.BooleanOptionalAction, help=description)

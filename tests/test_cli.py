@@ -39,6 +39,16 @@ def test_invalid_setting_is_a_usage_error(capsys):
     assert "invalid setting" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [[], ["index"], ["ask"], ["batch"], ["eval"], ["eval", "run"],
+                                     ["eval", "claims"], ["bench"]])
+def test_every_help_page_renders(command, capsys):
+    """Setting descriptions hold '%' ("82 %"); argparse must not read it as a placeholder."""
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: assistant" in capsys.readouterr().out
+
+
 def test_batch_reports_bad_lines_and_processes_the_rest(tmp_path, capsys, monkeypatch, toy_env):
     import assistant.cli as cli
     from assistant.embedders import HashingEmbedder
