@@ -48,6 +48,7 @@ class ComposeSettings:
     min_quote_score: float = 0.55  # an evidence sentence is quoted only from this evidence score on
     quotes: int = 2  # evidence sentences quoted when no draft sentence is shown
     quote_margin: float = 0.08  # a second quote must score within this of the first
+    also_quotes: int = 1  # evidence sentences quoted after the shown sentences when those do not carry them
 
 
 def carries(shown: Sequence[str], unit: Unit, question: str = "") -> bool:
@@ -78,16 +79,25 @@ def compose(question: str, verification: Verification, evidence: Sequence[Eviden
     shown = _relevant(question, kept, best, similarity, settings) if kept else []
     if shown:
         parts = [(v.text, list(v.supported_by)) for v in shown]
-        if best is not None and not carries([v.text for v in shown], best.unit, question):
-            parts.append((f"My sources also say: “{best.unit.readable}”", [best.n]))
+        extra = [e for e in _close(evidence, best, settings)[: settings.also_quotes]
+                 if not carries([v.text for v in shown], e.unit, question)]
+        for i, e in enumerate(extra):
+            parts.append((("My sources also say: " if i == 0 else "") + f"“{e.unit.readable}”", [e.n]))
         return _assemble(parts, quoted=len(parts) - len(shown))
-    quotes = [e for e in evidence[: settings.quotes]
-              if best is not None and e.score >= max(settings.min_quote_score, best.score - settings.quote_margin)]
+    quotes = _close(evidence, best, settings)[: settings.quotes]
     if not quotes:
         return None
     lead = "Here is what my sources say: "
     return _assemble([(("" if i else lead) + f"“{e.unit.readable}”", [e.n]) for i, e in enumerate(quotes)],
                      quoted=len(quotes))
+
+
+def _close(evidence: Sequence[Evidence], best: Evidence | None, settings: ComposeSettings) -> list[Evidence]:
+    """The evidence good enough to quote: from the best, those within the margin of it."""
+    if best is None:
+        return []
+    floor = max(settings.min_quote_score, best.score - settings.quote_margin)
+    return [e for e in evidence if e.score >= floor]
 
 
 def _relevant(question: str, kept: list[SentenceVerdict], best: Evidence | None, similarity: Similarity,

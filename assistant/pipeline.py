@@ -18,7 +18,7 @@ from .components import Components
 from .compose import ComposeSettings, compose
 from .evidence import Evidence, asks_about_questions, lead_terms, rerank, select_evidence
 from .followups import standalone_question
-from .gates import addresses, focus_phrase, focus_words, question_kind, unknown_focus
+from .gates import addresses, focus_phrase, focus_words, question_kind, surface_forms, unknown_focus
 from .generators import Generator
 from .grounding import Lexicon
 from .index import log_to_stderr
@@ -316,7 +316,11 @@ class Assistant:
                            asks_questions=asks_about_questions(query),
                            headings=[t for p in passages for t in lead_terms(p.chunk.text)])
         clock.lap("verify")
-        if composed is not None and not addresses(composed.shown, focus):
+        def similar(stems: list[str], words: list[str]) -> list[float]:
+            return self._word_similarity([w.lower() for w in surface_forms(query, stems)], words)
+
+        if composed is not None and not addresses(composed.shown, focus, similar,
+                                                  self.settings.verify.focus_word_similarity):
             answer.details["unaddressed_focus"] = focus
             return self._abstain(answer, f"My sources don't say anything about {focus_phrase(query, focus)}.",
                                  passages)
@@ -341,7 +345,13 @@ class Assistant:
     def _compose_settings(self) -> ComposeSettings:
         v = self.settings.verify
         return ComposeSettings(min_relevance=v.min_relevance, min_quote_score=v.min_quote_score,
-                               quotes=min(2, v.extractive_sentences))
+                               quotes=min(2, v.extractive_sentences), quote_margin=v.quote_margin,
+                               also_quotes=v.also_quotes)
+
+    def _word_similarity(self, focus: list[str], words: list[str]) -> list[float]:
+        """Each focus word's best cosine to one of ``words``."""
+        vectors = self.components.embedder.embed([*focus, *words])
+        return (vectors[: len(focus)] @ vectors[len(focus):].T).max(axis=1).tolist()
 
     def _similarity(self, texts: list[str], reference: str) -> list[float]:
         vectors = self.components.embedder.embed([reference, *texts])

@@ -245,6 +245,11 @@ class VerifySettings(BaseModel):
         description="A checked draft sentence is shown only if at least this similar to the question (cosine), "
                     "or close to the best evidence sentence (a true sentence about something else answers nothing).",
     )
+    focus_word_similarity: float = Field(
+        default=0.7, ge=0, le=1,
+        description="A question's focus word also counts as addressed by an answer word this close to it "
+                    "(embedder cosine; 'tiny'/'small' 0.91); assistant/gates.py addresses().",
+    )
     rerank_window: float = Field(
         default=0.0, ge=0, le=1,
         description="Evidence sentences scoring within this of the best are re-ordered by the model's P(Yes) that "
@@ -253,6 +258,14 @@ class VerifySettings(BaseModel):
     )
     rerank_weight: float = Field(
         default=0.5, ge=0, le=2, description="Weight of that P(Yes) in the evidence score when reranking.")
+    quote_margin: float = Field(
+        default=0.08, ge=0, le=1,
+        description="A further evidence sentence is quoted only if its score is within this of the best one's.",
+    )
+    also_quotes: int = Field(
+        default=1, ge=0, le=3,
+        description="Evidence sentences quoted after the checked sentences when those do not carry them.",
+    )
     min_quote_score: float = Field(
         default=0.55, ge=0, le=1,
         description="Evidence score (assistant/evidence.py) from which a source sentence may be quoted.",
