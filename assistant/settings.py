@@ -333,6 +333,11 @@ class TriageSettings(BaseModel):
         default=0.60, ge=0, le=1,
         description="Cosine similarity to an urgent example from which a message the rules call none is urgent.",
     )
+    question_similarity: float = Field(
+        default=0.65, ge=0, le=1,
+        description="In a message that also asks something, the similarity a telling clause needs to an emergency "
+                    "example (an informational question about a symptom is not an emergency on a weak match).",
+    )
     similarity_margin: float = Field(
         default=0.05, ge=0, le=1,
         description="The nearest example of the chosen kind must be at least this much closer than the "

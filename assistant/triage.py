@@ -100,19 +100,28 @@ class Triager:
 
     def _by_example(self, text: str, urgent_allowed: bool = True) -> Triage | None:
         """Escalate a message (or one of its clauses) whose nearest labelled example is an emergency or
-        urgent one, close enough and clearly closer than any example of another kind."""
+        urgent one, close enough and clearly closer than any example of another kind.
+
+        A clause that asks ("how long will my dad live with this", "who can help her swallow") tells
+        nothing happening and is not compared; in a message that asks something, a telling clause needs
+        ``question_similarity`` to be called an emergency ("her arms jerk, what is that called?")."""
         if self.embedder is None or not examples.has_symptom_word(text) or rules.is_past(text) \
                 or rules.is_general(text, len(text)):
             return None
-        pieces = [text, *[c for c in rules.clauses(text)
-                          if c != text and examples.has_symptom_word(c) and not rules.is_past(c)]]
+        pieces = [p for p in dict.fromkeys([text, *rules.clauses(text), *rules.question_split(text)])
+                  if examples.has_symptom_word(p) and not rules.is_past(p) and not rules.asks(p)]
+        if not pieces:
+            return None
+        emergency_bar = self.settings.emergency_similarity
+        if rules.has_question(text):
+            emergency_bar = max(emergency_bar, self.settings.question_similarity)
         self.warm_up()
         vectors = self.embedder.embed(pieces)
         best: tuple[float, str, int, str] | None = None  # (similarity, label, example index, piece)
         for piece, vector in zip(pieces, vectors, strict=True):
             nearest = {label: exemplar_vectors @ vector for label, exemplar_vectors in self._exemplar_vectors.items()}
             top = {label: float(sims.max()) for label, sims in nearest.items()}
-            for label, threshold in (("emergency", self.settings.emergency_similarity),
+            for label, threshold in (("emergency", emergency_bar),
                                      ("urgent", self.settings.urgent_similarity if urgent_allowed else 2.0)):
                 others = max(v for other, v in top.items() if other != label)
                 if top[label] >= threshold and top[label] - others >= self.settings.similarity_margin \

@@ -61,7 +61,8 @@ BREATHING = _rule(
     r"\b(?:blue|grey|gray) (?:around|round) (?:the|her|his|my|their) (?:lips|mouth)\b",
     r"\bwheez(?:e|es|ing)\b[^.!?]{0,30}\b(?:badly|air|breath|can't)\b",
     r"\bcan't (?:speak|talk|finish) (?:in )?(?:full |whole |a )?sentences?\b",
-    r"\bturning blue\b", r"\b(?:lips|face|fingers)\b[^.!?]{0,15}\b(?:are|is|look|looks|going|gone) "
+    r"\bturning blue\b", r"\b(?:gone|going|turned|turning|went) (?:all |very )?(?:blue|grey|gray|purple)\b",
+    r"\b(?:lips|face|fingers)\b[^.!?]{0,15}\b(?:are|is|look|looks|going|gone) "
     r"(?:blue|grey|gray)\b", r"\bbreathless\b", r"\bsuffocating\b", r"\bair hunger\b")
 CHOKING = _rule(
     "choking", "emergency", "choking, a closing throat or unable to swallow liquids",
@@ -91,7 +92,8 @@ UNRESPONSIVE = _rule(
     r"\b(?:can't find|there's no|no) (?:a )?pulse\b", r"\bheart (?:has )?stopped\b",
     r"\b(?:doing|started|giving) cpr\b",
     r"\bwon't (?:open (?:his|her|their) eyes|come (?:round|around|to))\b",
-    r"\b(?:not|isn't) coming (?:round|around|to)\b", r"\b(?:gone|went|going) (?:limp|floppy)\b(?! in)",
+    r"\b(?:not|isn't) coming (?:round|around|to)\b",
+    r"\b(?:gone|went|going) (?:all |very |completely )?(?:limp|floppy)\b(?! in)",
     r"\b(?:keeps?|kept|just) (?:passing|blacking|passed|blacked) out\b", r"\bkeeps? fainting\b",
     r"\b(?:isn't|is not|not) moving\b(?! (?:my|his|her|their|well|much|properly|right))",
     r"\b(?:on|to) the (?:\w+ )?(?:floor|ground)\b[^.!?]{0,40}\b(?:won't|can't|isn't|not|doesn't) (?:talk|speak|"
@@ -238,7 +240,7 @@ URGENT_RULES = (
           r"\b(?:vision|seeing|see|eyes?)\b[^.!?]{0,20}\b(?:double|blurry|blurred|dim)\b",
           r"\b(?:double vision|seeing double|two of everything|blurry vision|blurred vision|vision (?:is )?"
           r"(?:going|blurry|problems?|getting worse)|can't see|eyes? (?:that |keep |are )?(?:jumping|darting|"
-          r"dart|jerking|flickering|roving))",
+          r"dart|jerking|flick|flicking|flickering|roving))",
           r"\b(?:eyelids?|lids?)\b[^.!?]{0,15}\b(?:droop\w*|heavy)\b", r"\bdroopy (?:eyelids?|eyes?)\b"),
     _rule("sleep", "urgent", "sleep disturbances",
           r"\b(?:can't sleep|not sleeping|sleeping all (?:day|the time)|insomnia|sleep (?:is|has been) "
@@ -253,7 +255,7 @@ URGENT_RULES = (
           r"\b(?:hallucinating|hallucinations?|seeing things|hearing (?:things|voices))\b",
           r"\b(?:seeing|sees|hearing|hears)\b[^.!?]{0,40}\bthat (?:aren't|are not|isn't|is not) (?:really )?there\b"),
     _rule("movements", "urgent", "involuntary movements, jerks or stiffness",
-          r"\b(?:twitching|jerking|jerks|jerky|spasms?|tremors?|shaking|rippling|rigid|cramping)\b",
+          r"\b(?:twitching|jerking|jerks?|jerky|spasms?|tremors?|shaking|rippling|rigid|cramping)\b",
           r"\bstiff(?:ness)?\b(?! (?:person|man)\b)"),
     _rule("numbness", "urgent", "numbness or tingling",
           r"\b(?:numb|numbness|tingling|tingly|tingles?|pins and needles)\b",

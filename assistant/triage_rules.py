@@ -144,6 +144,30 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
 
 
+_ASKS = re.compile(r"^\W*(?:can|could|does|do|did|is|are|was|will|would|what|what's|which|who|whom|where|how|why|"
+                   r"should|might|may|tell me|explain)\b(?!')")
+_QUESTION_CLAUSE = re.compile(r",\s*(?=(?:what|what's|who|where|how|why|which|is (?:that|this|it)|are (?:these|they)|"
+                              r"could|can|should|does|do)\b)")
+
+
+def asks(piece: str) -> bool:
+    """Does this clause ask rather than tell? ("how long will he live with this" asks.)"""
+    return bool(_ASKS.search(piece))
+
+
+def question_split(text: str) -> list[str]:
+    """Clauses, also split where a question starts after a comma.
+
+    >>> question_split("her arms jerk, what is that called")
+    ['her arms jerk', 'what is that called']
+    """
+    return [p.strip() for c in clauses(text) for p in _QUESTION_CLAUSE.split(c) if p.strip()]
+
+
+def has_question(text: str) -> bool:
+    return "?" in text or any(asks(p) for p in question_split(text))
+
+
 def find_symptoms(text: str, rules: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_RULES) -> list[SymptomMatch]:
     """Every rule that matches a clause of normalised ``text`` and is not negated there."""
     found: list[SymptomMatch] = []

@@ -171,3 +171,18 @@ def test_example_layer_is_skipped_for_general_questions():
     triager = Triager(TriageSettings(urgent_similarity=0.1, emergency_similarity=0.1),
                       embedder=HashingEmbedder(dimension=512))
     assert triager.triage("What does IVIG do?").urgency == "none"
+
+
+def test_example_layer_does_not_escalate_a_clause_that_asks():
+    # "how long will ... live" shares words with a crisis example, but it asks; it tells nothing happening.
+    triager = Triager(TriageSettings(emergency_similarity=0.0, urgent_similarity=0.0, similarity_margin=0.0),
+                      embedder=HashingEmbedder(dimension=512))
+    assert triager.triage("how long will my dad live with this").urgency == "none"
+    assert triager.triage("who can help her relearn how to swallow").urgency == "none"
+
+
+def test_a_question_after_a_telling_clause_is_split_off():
+    from assistant.triage_rules import has_question, question_split
+    assert question_split("she's gone all floppy, is that bad") == ["she's gone all floppy", "is that bad"]
+    assert has_question("her arms jerk, what is that called") and not has_question("her arms jerk")
+    assert urgency("she's gone all floppy and grey, is that bad?") == "emergency"
