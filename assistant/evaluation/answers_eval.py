@@ -46,8 +46,11 @@ def facts_present(answer_text: str, facts: tuple[tuple[str, ...], ...]) -> bool:
 
 
 def shown_sentence_support(assistant: Assistant, answer: Answer) -> tuple[int, int]:
-    """(supported, shown): each shown sentence re-judged against the full text of its cited passages."""
-    if answer.abstained or not answer.answer:
+    """(supported, shown): each shown sentence re-judged against the full text of its cited passages.
+
+    An emergency's answer is the fixed advice only (nothing from the sources is shown), so it has no
+    sentences to judge; ``emergencies`` in the summary counts those questions."""
+    if answer.abstained or not answer.answer or answer.urgency == "emergency":
         return 0, 0
     by_n = {c.n: c.text for c in answer.citations}
     items, owners = [], []
@@ -89,6 +92,7 @@ def evaluate_answers(assistant: Assistant, gold: list[GoldQuestion], out: Path |
                 "fact_present": given and facts_present(answer.answer, item.facts),
                 "any_fact_present": given and fact_present(answer.answer, item.fact),
                 "citation_problems": check_answer_contract(answer), "supported": supported, "shown": shown,
+                "emergency": answer.urgency == "emergency",
                 "first_token_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms["total"],
             }
             rows.append(row)
@@ -114,6 +118,7 @@ def summarise(rows: list[dict]) -> dict:
                                    len(answerable)),
         "shown_sentences_supported": _share(sum(r["supported"] for r in rows), shown),
         "shown_sentences": shown,
+        "emergencies": sum(r.get("emergency", False) for r in rows),
         "citation_validity": _share(sum(not r["citation_problems"] for r in rows), len(rows)),
         "abstention_accuracy": _share(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
         "false_abstentions": _share(sum(r["abstained"] for r in answerable), len(answerable)),
@@ -143,6 +148,7 @@ def markdown(summary: dict) -> str:
         f"| answers with at least one key fact | {pct(summary['any_fact_present'])} |",
         f"| shown sentences supported (re-judged) | {pct(summary['shown_sentences_supported'])} "
         f"of {summary['shown_sentences']} |",
+        f"| questions triaged as emergencies (advice only) | {summary.get('emergencies', 0)} |",
         f"| citation validity | {pct(summary['citation_validity'])} |",
         f"| abstention accuracy (unanswerable) | {pct(summary['abstention_accuracy'])} |",
         f"| false abstentions (answerable) | {pct(summary['false_abstentions'])} |",
