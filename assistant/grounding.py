@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import snowballstemmer
@@ -106,6 +106,7 @@ PARAPHRASE_WORDS = frozenset(stems(
     thought think believe believed believes said say says known anything else something
     come comes came coming go goes went gone going point done doing watch watching warning warnings figure
     nothing repeat repeated send sends sent bring brings brought visit visits idea understand understood
+    might may could would should can will must possibly perhaps maybe likely
     feel feels felt feeling exact exactly actual actually now anymore ready true okay sure matter matters
     caught catch catches stay stays wait waiting calm calms easily explain explains mention mentions
     describe describes involve involves seem seems appear appears tell tells told ask asks asked answer
@@ -154,6 +155,7 @@ class Grounding:
     missing_entities: list[str]  # named things the sentence names and the passage does not
     novel_words: list[str]  # content words the passage does not contain (unknown ones included)
     support: float  # share of the sentence's content words the passage contains (1.0 with none)
+    borrowed_words: list[str] = field(default_factory=list)  # novel words the library says only of other things
 
     @property
     def grounded(self) -> bool:
@@ -202,7 +204,33 @@ class Lexicon:
         novel = [w for w in words if w not in passage_words]
         missing = sorted((set(entities_in(sentence)) | set(refers_to)) - set(entities_in(passage)))
         support = 1.0 - len(novel) / len(words) if words else 1.0
-        return Grounding(self.unknown_words(sentence), missing, novel, support)
+        named = set(entities_in(sentence)) | set(refers_to)
+        borrowed = [w for w in novel if named and self.owners.get(w) and not self.owners[w] & named]
+        return Grounding(self.unknown_words(sentence), missing, novel, support, borrowed)
+
+    @cached_property
+    def owners(self) -> dict[str, frozenset[str]]:
+        """For each word, the named things of the library lines that use it, when every such line names one.
+
+        A word some line uses without naming anything ("weakness" in a general list) has no owners.
+        "rigid" belongs to stiff person syndrome alone, so "cerebellar ataxia causes rigidity" borrows it:
+
+        >>> Lexicon(["- Stiff person syndrome. It causes rigidity.", "Weakness is common."]).owners["rigid"]
+        frozenset({'stiff person syndrome'})
+        >>> "weak" in Lexicon(["- Stiff person syndrome. It causes rigidity.", "Weakness is common."]).owners
+        False
+        """
+        seen: dict[str, set[str]] = {}
+        shared: set[str] = set()
+        for text in self.texts:
+            for line in text.splitlines():
+                named = set(entities_in(line))
+                for word in set(self.content_words(line)):
+                    if named:
+                        seen.setdefault(word, set()).update(named)
+                    else:
+                        shared.add(word)
+        return {w: frozenset(names) for w, names in seen.items() if w not in shared}
 
     def restates(self, sentence: str, question: str) -> bool:
         """Does the sentence only repeat the question's own words (no fact of its own)?

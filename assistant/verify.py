@@ -239,6 +239,10 @@ class Verifier:
             grounding = lexicon.ground(sentence.text, texts[n - 1], refers_to)
             if grounding.missing_entities:
                 why = why or f"names {grounding.missing_entities[0]!r}, which passage [{n}] does not"
+            elif grounding.borrowed_words:
+                word = grounding.borrowed_words[0]
+                why = why or (f"says {word!r}, which the sources say only of "
+                              f"{', '.join(sorted(lexicon.owners[word]))}, not of what it names")
             elif grounding.support < self.min_support:
                 why = why or f"most of its words are not in passage [{n}] ({', '.join(grounding.novel_words[:4])})"
             else:

@@ -105,7 +105,20 @@ def test_a_claim_about_one_treatment_cannot_lean_on_another_treatments_passage()
     result = Verifier(judge).verify("What is plasmapheresis?", "Plasmapheresis uses antibodies from blood donors [2].",
                                     shown)
     assert not result.verdicts[0].kept
-    assert [passage for _, _, passage in judge.calls] == [shown[0].chunk.text]  # never the IVIg passage
+    assert judge.calls == []  # never the IVIg passage; nor its own, whose words it lacks ("donor" is IVIg's)
+
+
+def test_a_word_the_sources_say_only_of_another_syndrome_is_borrowed():
+    # The neighbouring bullet's symptom put on the wrong syndrome: "rigidity" is stiff person syndrome's.
+    shown = passages("- Cerebellar degeneration. Signs include unsteady walking and double vision.",
+                     "- Stiff person syndrome. It causes severe muscle stiffness or rigidity.")
+    sentence = "Cerebellar degeneration causes unsteady walking and rigidity."
+    judge = FakeJudge(allow={sentence: "Cerebellar"})
+    result = Verifier(judge).verify("What does cerebellar degeneration do?", sentence + " [1]", shown)
+    assert not result.verdicts[0].kept and "'rigid'" in result.verdicts[0].reason and judge.calls == []
+    fair = "Cerebellar degeneration causes unsteady walking."
+    kept = Verifier(FakeJudge(allow={fair: "Cerebellar"})).verify("q", fair + " [1]", shown)
+    assert kept.verdicts[0].kept  # every word in its own passage: nothing borrowed
 
 
 def test_prompt_formatting_never_reaches_the_answer():
