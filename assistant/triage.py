@@ -9,7 +9,8 @@ Two layers, each explained in ``reason``:
    message has a symptom word and is not a general question or a past event. The message and each of
    its clauses are embedded; one whose nearest labelled example is an emergency (or urgent) one, at
    least ``emergency_similarity`` close and ``similarity_margin`` closer than any example of another
-   kind, escalates the message. It costs one embedding call (~10 ms on 2 cores).
+   kind, escalates the message (an emergency match before an urgent one). A clause that asks ("how long
+   will he live with this") is not compared. It costs one embedding call (~10 ms on 2 cores).
 
 ``reason`` starts with the layer that decided ("rule:" or "similarity:") and quotes the words.
 
@@ -122,10 +123,10 @@ class Triager:
             nearest = {label: exemplar_vectors @ vector for label, exemplar_vectors in self._exemplar_vectors.items()}
             top = {label: float(sims.max()) for label, sims in nearest.items()}
             for label, threshold in (("emergency", emergency_bar),
-                                     ("urgent", self.settings.urgent_similarity if urgent_allowed else 2.0)):
+                                     ("urgent", self.settings.urgent_similarity if urgent_allowed else float("inf"))):
                 others = max(v for other, v in top.items() if other != label)
                 if top[label] >= threshold and top[label] - others >= self.settings.similarity_margin \
-                        and (best is None or (label, top[label]) > (best[1], best[0])):
+                        and (best is None or (_rank(label), top[label]) > (_rank(best[1]), best[0])):
                     best = (top[label], label, int(np.argmax(nearest[label])), piece)
         if best is None:
             return None

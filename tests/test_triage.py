@@ -186,3 +186,13 @@ def test_a_question_after_a_telling_clause_is_split_off():
     assert question_split("she's gone all floppy, is that bad") == ["she's gone all floppy", "is that bad"]
     assert has_question("her arms jerk, what is that called") and not has_question("her arms jerk")
     assert urgency("she's gone all floppy and grey, is that bad?") == "emergency"
+
+
+def test_an_emergency_match_outranks_an_urgent_one():
+    # One clause matches an urgent example, the other an emergency one: the emergency wins, whatever the
+    # labels' alphabetical order.
+    triager = Triager(TriageSettings(emergency_similarity=0.6, urgent_similarity=0.6),
+                      embedder=HashingEmbedder(dimension=512))
+    message = "he isn't himself, acting strangely and agitated for days. we can barely wake him"
+    assert urgency(message) == "none"  # no rule knows either clause
+    assert triager.triage(message).urgency == "emergency"
