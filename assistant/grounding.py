@@ -2,7 +2,7 @@
 
 The 1.5B judge scored 0.71-0.88 for "avoid caffeine and alcohol", "there are several clinical trials
 being conducted" and "dysautonomia causes muscle rippling" (eval/claims.jsonl, dev half): each uses a
-word or a named thing that the passage it cites never states. Three deterministic signals catch them
+word or a named thing that the passage it cites never states. Four deterministic signals catch them
 before the judge is asked:
 
 * **unknown words**: content words the whole library never uses ("caffeine", "trials", "contagious"),
@@ -10,7 +10,9 @@ before the judge is asked:
   needs ("happen", "linked", "start");
 * **missing entities**: a named thing (a syndrome, treatment, test, cancer) in the sentence that the
   passage does not name, so "plasmapheresis uses donor antibodies" cannot lean on the IVIg passage;
-* **support**: the share of the sentence's content words that the passage contains.
+* **support**: the share of the sentence's content words that the passage contains;
+* **borrowed words**: a word the passage lacks that the library says only of other named things
+  ("rigidity" is stiff person syndrome's, so "cerebellar ataxia causes rigidity" cannot stand).
 
 >>> lexicon = Lexicon(["Immunoglobulin contains healthy antibodies from blood donors.",
 ...                    "Plasmapheresis separates the plasma from your blood cells."])
