@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from .components import Components
 from .compose import ComposeSettings, compose
@@ -193,8 +194,10 @@ class Assistant:
         answer.details["evidence"] = [{"sentence": e.unit.readable, "n": e.n, "score": round(e.score, 3)}
                                       for e in evidence]
         key = [(e.n, e.unit.readable) for e in evidence[: self.settings.generation.key_sentences]]
-        messages = build_messages(query, passages, texts, header_end="\n" if cache else " ", key_sentences=key)
-        covered = self._coverage(build_messages(query, passages, texts, header_end="\n" if cache else " "))
+        plain = build_messages(query, passages, texts, header_end="\n" if cache else " ")
+        messages = build_messages(query, passages, texts, header_end="\n" if cache else " ",
+                                  key_sentences=key) if key else plain
+        covered = self._coverage(plain)
         answer.details["answerable"] = covered
         lead = self._uncovered(answer, query, covered)
         if lead is not None:
@@ -219,9 +222,13 @@ class Assistant:
                 return kind.lead
         return None
 
+    def _yes_probability(self):
+        """The judge's P(Yes) for any yes/no prompt, or None for a judge that only scores support."""
+        return getattr(self.judge, "yes_probability", None)
+
     def _coverage(self, messages: list[dict[str, str]]) -> float | None:
         """The model's P(Yes) that the passages answer the question (None if the judge can't say)."""
-        ask = getattr(self.judge, "yes_probability", None)
+        ask = self._yes_probability()
         return round(ask(coverage_messages(messages)), 3) if ask else None
 
     def _uncovered(self, answer: Answer, query: str, covered: float | None) -> str | None:
@@ -316,10 +323,7 @@ class Assistant:
                            asks_questions=asks_about_questions(query),
                            headings=[t for p in passages for t in lead_terms(p.chunk.text)])
         clock.lap("verify")
-        def similar(stems: list[str], words: list[str]) -> list[float]:
-            return self._word_similarity([w.lower() for w in surface_forms(query, stems)], words)
-
-        if composed is not None and not addresses(composed.shown, focus, similar,
+        if composed is not None and not addresses(composed.shown, focus, partial(self._word_similarity, query),
                                                   self.settings.verify.focus_word_similarity):
             answer.details["unaddressed_focus"] = focus
             return self._abstain(answer, f"My sources don't say anything about {focus_phrase(query, focus)}.",
@@ -336,7 +340,7 @@ class Assistant:
         v = self.settings.verify
         evidence = select_evidence(query, passages, self.components.embedder, [passage_text(p.chunk) for p in passages],
                                    k=max(v.extractive_sentences, 4), focus=focus)
-        ask = getattr(self.judge, "yes_probability", None)
+        ask = self._yes_probability()
         if ask is not None and v.rerank_window > 0:
             evidence = rerank(query, evidence, lambda q, s: ask(answers_messages(q, s)), v.rerank_weight,
                               v.rerank_window)
@@ -348,14 +352,18 @@ class Assistant:
                                quotes=min(2, v.extractive_sentences), quote_margin=v.quote_margin,
                                also_quotes=v.also_quotes)
 
-    def _word_similarity(self, focus: list[str], words: list[str]) -> list[float]:
-        """Each focus word's best cosine to one of ``words``."""
-        vectors = self.components.embedder.embed([*focus, *words])
-        return (vectors[: len(focus)] @ vectors[len(focus):].T).max(axis=1).tolist()
+    def _word_similarity(self, query: str, stems: list[str], words: list[str]) -> list[float]:
+        """Each focus stem's best cosine (by the question's own word for it) to one of ``words``."""
+        focus = [w.lower() for w in surface_forms(query, stems)]
+        return self._cosines(focus, words).max(axis=1).tolist()
 
     def _similarity(self, texts: list[str], reference: str) -> list[float]:
-        vectors = self.components.embedder.embed([reference, *texts])
-        return (vectors[1:] @ vectors[0]).tolist()
+        return self._cosines([reference], texts)[0].tolist()
+
+    def _cosines(self, rows: list[str], columns: list[str]):
+        """Cosine of each of ``rows`` to each of ``columns`` (one embedding call; the vectors are unit)."""
+        vectors = self.components.embedder.embed([*rows, *columns])
+        return vectors[: len(rows)] @ vectors[len(rows):].T
 
     @staticmethod
     def _with_citations(answer: Answer, text: str, used: list[int], passages: list[Passage]) -> Answer:

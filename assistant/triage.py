@@ -35,7 +35,7 @@ from .types import Triage
 EXEMPLARS: dict[str, tuple[str, ...]] = {"emergency": examples.EMERGENCY, "urgent": examples.URGENT,
                                          "none": examples.NONE}
 CRISIS_RULES = frozenset({"self_harm"})
-CRISIS_EXEMPLARS = frozenset(examples.EMERGENCY[examples.EMERGENCY.index("I want to end it all"):])
+CRISIS_EXEMPLARS = frozenset(examples.CRISIS)
 
 
 class Triager:

@@ -51,13 +51,17 @@ EMERGENCY: tuple[str, ...] = (
     "I took way more of my tablets than I should have", "my child ate some of my pills",
     "she's taken an overdose of her medication", "he took the whole packet by mistake",
     "he's lying on the floor and won't speak to me", "my legs gave way and won't hold me up anymore",
-    # self-harm, said directly or indirectly
+)
+
+# Self-harm, said directly or indirectly: an emergency whose advice is the crisis line.
+CRISIS: tuple[str, ...] = (
     "I want to end it all", "I have been thinking about killing myself", "I don't want to be here anymore",
     "I can't see any way out except dying", "I've written goodbye letters to my family",
     "my family would be better off if I was gone", "what's the point of living like this, I want it to stop",
     "I have a plan to hurt myself", "my dad says he wants to stop living",
     "tonight is the night, I've made up my mind", "I'm going to jump", "I wish I could sleep forever",
 )
+EMERGENCY += CRISIS
 
 URGENT: tuple[str, ...] = (
     "over the past two weeks I keep losing my balance", "my dad has started slurring his words this week",

@@ -21,6 +21,7 @@ from ..pipeline import Assistant, check_answer_contract
 from ..settings import Settings
 from ..types import Answer
 from ..verify import split_draft
+from .metrics import percent, share
 from .retrieval_eval import DEFAULT_GOLD, GoldQuestion, load_gold
 
 
@@ -113,22 +114,18 @@ def summarise(rows: list[dict]) -> dict:
     shown = sum(r["shown"] for r in rows)
     return {
         "questions": len(rows),
-        "fact_present": _share(sum(r["fact_present"] for r in answerable), len(answerable)),
-        "any_fact_present": _share(sum(r.get("any_fact_present", r["fact_present"]) for r in answerable),
+        "fact_present": share(sum(r["fact_present"] for r in answerable), len(answerable)),
+        "any_fact_present": share(sum(r.get("any_fact_present", r["fact_present"]) for r in answerable),
                                    len(answerable)),
-        "shown_sentences_supported": _share(sum(r["supported"] for r in rows), shown),
+        "shown_sentences_supported": share(sum(r["supported"] for r in rows), shown),
         "shown_sentences": shown,
         "emergencies": sum(r.get("emergency", False) for r in rows),
-        "citation_validity": _share(sum(not r["citation_problems"] for r in rows), len(rows)),
-        "abstention_accuracy": _share(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
-        "false_abstentions": _share(sum(r["abstained"] for r in answerable), len(answerable)),
+        "citation_validity": share(sum(not r["citation_problems"] for r in rows), len(rows)),
+        "abstention_accuracy": share(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
+        "false_abstentions": share(sum(r["abstained"] for r in answerable), len(answerable)),
         "first_token_ms": _quantiles(first),
         "final_answer_ms": _quantiles(total),
     }
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def _quantiles(values: list[float]) -> dict:
@@ -138,20 +135,17 @@ def _quantiles(values: list[float]) -> dict:
 
 
 def markdown(summary: dict) -> str:
-    def pct(value):
-        return "n/a" if value is None else f"{value:.1%}"
-
     ft, fa = summary["first_token_ms"], summary["final_answer_ms"]
     lines = [
         "| metric | value |", "|---|---|",
-        f"| answers with every key fact (answerable) | {pct(summary['fact_present'])} |",
-        f"| answers with at least one key fact | {pct(summary['any_fact_present'])} |",
-        f"| shown sentences supported (re-judged) | {pct(summary['shown_sentences_supported'])} "
+        f"| answers with every key fact (answerable) | {percent(summary['fact_present'])} |",
+        f"| answers with at least one key fact | {percent(summary['any_fact_present'])} |",
+        f"| shown sentences supported (re-judged) | {percent(summary['shown_sentences_supported'])} "
         f"of {summary['shown_sentences']} |",
         f"| questions triaged as emergencies (advice only) | {summary.get('emergencies', 0)} |",
-        f"| citation validity | {pct(summary['citation_validity'])} |",
-        f"| abstention accuracy (unanswerable) | {pct(summary['abstention_accuracy'])} |",
-        f"| false abstentions (answerable) | {pct(summary['false_abstentions'])} |",
+        f"| citation validity | {percent(summary['citation_validity'])} |",
+        f"| abstention accuracy (unanswerable) | {percent(summary['abstention_accuracy'])} |",
+        f"| false abstentions (answerable) | {percent(summary['false_abstentions'])} |",
     ]
     if ft:
         lines.append(f"| time to first token p50 / p90 | {ft['p50'] / 1000:.1f} s / {ft['p90'] / 1000:.1f} s |")

@@ -31,6 +31,7 @@ from tqdm import tqdm
 from ..errors import InputError
 from ..settings import PROJECT_ROOT, Settings
 from ..verify import Verifier
+from .metrics import percent, share
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "claims.jsonl"
 
@@ -73,18 +74,14 @@ def summarise(judged: list[dict]) -> dict:
         kinds[r["kind"]].append(r)
     return {
         "claims": len(judged),
-        "catch_rate": _rate([not r["kept"] for r in fabricated]),
-        "false_drop_rate": _rate([not r["kept"] for r in supported]),
+        "catch_rate": share(sum(not r["kept"] for r in fabricated), len(fabricated)),
+        "false_drop_rate": share(sum(not r["kept"] for r in supported), len(supported)),
         "fabricated": len(fabricated), "supported": len(supported),
         "by_kind": {kind: {"n": len(rs), "label": rs[0]["label"], "dropped": sum(not r["kept"] for r in rs)}
                     for kind, rs in sorted(kinds.items())},
         "errors": [{"id": r["id"], "label": r["label"], "kept": r["kept"], "sentence": r["sentence"],
                     "reason": r["reason"]} for r in judged if r["kept"] != bool(r["label"])],
     }
-
-
-def _rate(flags: list[bool]) -> float | None:
-    return sum(flags) / len(flags) if flags else None
 
 
 def evaluate_claims(verifier: Verifier, rows: list[dict]) -> dict[str, dict]:
@@ -95,14 +92,11 @@ def evaluate_claims(verifier: Verifier, rows: list[dict]) -> dict[str, dict]:
 
 
 def markdown(results: dict[str, dict]) -> str:
-    def pct(value):
-        return "n/a" if value is None else f"{value:.1%}"
-
     lines = ["| split | claims | catch rate (unsupported dropped) | false drops (supported dropped) |",
              "|---|---|---|---|"]
     for split, r in results.items():
-        lines.append(f"| {split} | {r['claims']} | {pct(r['catch_rate'])} of {r['fabricated']} | "
-                     f"{pct(r['false_drop_rate'])} of {r['supported']} |")
+        lines.append(f"| {split} | {r['claims']} | {percent(r['catch_rate'])} of {r['fabricated']} | "
+                     f"{percent(r['false_drop_rate'])} of {r['supported']} |")
     return "\n".join(lines)
 
 

@@ -96,3 +96,21 @@ def balanced_accuracy(scores: Sequence[float], labels: Sequence[int], threshold:
     pos = [s >= threshold for s, y in zip(scores, labels, strict=True) if y]
     neg = [s < threshold for s, y in zip(scores, labels, strict=True) if not y]
     return (sum(pos) / len(pos) + sum(neg) / len(neg)) / 2
+
+
+def share(part: int, whole: int) -> float | None:
+    """``part / whole``, or None when there is nothing to count.
+
+    >>> share(1, 4), share(0, 0)
+    (0.25, None)
+    """
+    return part / whole if whole else None
+
+
+def percent(value: float | None) -> str:
+    """A share for a report.
+
+    >>> percent(0.875), percent(None)
+    ('87.5%', 'n/a')
+    """
+    return "n/a" if value is None else f"{value:.1%}"
