@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embedders import HashingEmbedder
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.core.settings import PROJECT_ROOT, Settings
+from assistant.search.embedders import HashingEmbedder
 
 REAL_CORPUS = PROJECT_ROOT / "corpus"
 

@@ -6,10 +6,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from assistant.backends import OpenAICompatibleJudge, make_generator, make_judge, resolve_backend
-from assistant.errors import ModelError
-from assistant.generators import OpenAICompatibleGenerator
-from assistant.settings import Settings
+from assistant.core.errors import ModelError
+from assistant.core.settings import Settings
+from assistant.llm.hf import OpenAICompatibleGenerator
+from assistant.llm.llamacpp import OpenAICompatibleJudge, make_generator, make_judge, resolve_backend
 
 
 class FakeServer(BaseHTTPRequestHandler):

@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 
-from assistant.cli import main
 from assistant.evaluation.bench import bandwidth_bound, bench_vector_search, summary, synthetic_vectors
+from assistant.surfaces.cli import main
 
 
 def test_summary_is_the_median_and_interpolated_p95():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import PROJECT_ROOT
+from assistant.core.settings import PROJECT_ROOT
 from tests.conftest import free_port
 
 CHROMIUM = "/usr/bin/chromium"

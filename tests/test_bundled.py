@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import bundled
-from assistant.errors import ModelError
+from assistant.core.errors import ModelError
+from assistant.search import bundled
 
 
 def test_join_parts_checks_the_hash_and_leaves_nothing_on_mismatch(tmp_path: Path):

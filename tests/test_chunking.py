@@ -1,9 +1,9 @@
 import re
 
-from assistant.chunking import chunk_corpus, chunk_document, describe
-from assistant.corpus import load_corpus, parse_document
-from assistant.settings import PROJECT_ROOT, ChunkingSettings
-from assistant.text import sentences
+from assistant.core.settings import PROJECT_ROOT, ChunkingSettings
+from assistant.core.text import sentences
+from assistant.ingest.chunking import chunk_corpus, chunk_document, describe
+from assistant.ingest.corpus import load_corpus, parse_document
 
 SETTINGS = ChunkingSettings()
 

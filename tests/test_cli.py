@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from assistant.cli import main
+from assistant.surfaces.cli import main
 
 TUMOR_QUESTION = "Is it the tumor spreading to my brain that causes this?"
 METASTASIS = ("not caused by cancer cells directly disrupting nerve function, "
@@ -50,8 +50,8 @@ def test_every_help_page_renders(command, capsys):
 
 
 def test_batch_reports_bad_lines_and_processes_the_rest(tmp_path, capsys, monkeypatch, toy_env):
-    import assistant.cli as cli
-    from assistant.embedders import HashingEmbedder
+    import assistant.surfaces.cli as cli
+    from assistant.search.embedders import HashingEmbedder
 
     monkeypatch.setattr(cli, "Components", _fake_components(HashingEmbedder(dimension=64)))
     lines = [
@@ -88,7 +88,7 @@ def test_batch_missing_input_file(tmp_path, capsys):
 
 def test_fast_eval_run_writes_report_plots_and_compares(tmp_path, capsys, monkeypatch, toy_env):
     import assistant.evaluation.run as run_module
-    from assistant.embedders import HashingEmbedder
+    from assistant.search.embedders import HashingEmbedder
 
     monkeypatch.setattr(run_module, "Components", _fake_components(HashingEmbedder(dimension=64)))
     monkeypatch.setenv("ASSISTANT_TRIAGE__USE_EMBEDDINGS", "false")
@@ -109,7 +109,7 @@ def test_fast_eval_run_writes_report_plots_and_compares(tmp_path, capsys, monkey
 
 
 def _fake_components(embedder):
-    from assistant.components import Components
+    from assistant.answer.components import Components
 
     def make(settings, **kwargs):
         kwargs.pop("embedder", None)

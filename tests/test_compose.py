@@ -1,8 +1,8 @@
 """From checked sentences and evidence to the shown answer: hand-checkable cases with a fake similarity."""
 
-from assistant.compose import ComposeSettings, carries, compose
-from assistant.evidence import Evidence, Unit, units
-from assistant.verify import SentenceVerdict, Verification
+from assistant.answer.compose import ComposeSettings, carries, compose
+from assistant.answer.evidence import Evidence, Unit, units
+from assistant.answer.verify import SentenceVerdict, Verification
 
 SETTINGS = ComposeSettings(min_relevance=0.5, min_evidence_relevance=0.9, min_quote_score=0.5)
 PAINFUL = Evidence(Unit("It may also cause painful muscle spasms.", "Stiff person syndrome"), 2, 0.9)

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import corpus_hash, load_corpus, load_document, parse_document
-from assistant.errors import CorpusError
-from assistant.settings import PROJECT_ROOT
-from assistant.text import sentences
+from assistant.core.errors import CorpusError
+from assistant.core.settings import PROJECT_ROOT
+from assistant.core.text import sentences
+from assistant.ingest.corpus import corpus_hash, load_corpus, load_document, parse_document
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 

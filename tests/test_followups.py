@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.followups import needs_history, standalone_question
+from assistant.answer.followups import needs_history, standalone_question
 
 TERMS = ["Stiff person syndrome", "Limbic encephalitis", "Spinal tap", "Neuromyotonia"]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.gates import addresses, focus_phrase, focus_words, question_kind
+from assistant.answer.gates import addresses, focus_phrase, focus_words, question_kind
 
 PASSAGES = ["Researchers believe that paraneoplastic syndromes are caused by the immune system.",
             "Any cancer may be associated with it. Have any close relatives had cancer?",

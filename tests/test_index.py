@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import index as index_module
-from assistant.index import IndexStore
+from assistant.search import index as index_module
+from assistant.search.index import IndexStore
 
 
 def store(settings, embedder, messages):
@@ -38,7 +38,7 @@ def test_corpus_change_makes_it_stale(toy_settings, fake_embedder):
 
 
 def test_embedder_or_chunking_change_makes_it_stale(toy_settings, fake_embedder):
-    from assistant.embedders import HashingEmbedder
+    from assistant.search.embedders import HashingEmbedder
 
     messages: list[str] = []
     store(toy_settings, fake_embedder, messages).ensure()
@@ -97,7 +97,7 @@ def test_sentence_vectors_point_back_to_their_chunk(toy_settings, fake_embedder)
 def test_large_index_switches_to_hnsw_and_retrieves_what_flat_search_does(toy_settings, fake_embedder):
     import faiss
 
-    from assistant.retrieval import Retriever
+    from assistant.search.retriever import Retriever
 
     messages: list[str] = []
     flat = store(toy_settings, fake_embedder, messages).ensure()

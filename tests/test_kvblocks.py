@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from assistant.judges import judge_messages
-from assistant.kvblocks import common_prefix, split_prompt
-from assistant.prompting import build_messages, library_pieces, passage_header, prompt_pieces
-from assistant.types import Chunk, Passage
+from assistant.core.types import Chunk, Passage
+from assistant.llm.kvblocks import common_prefix, split_prompt
+from assistant.llm.prompts import build_messages, library_pieces, passage_header, prompt_pieces
+from assistant.llm.protocols import judge_messages
 
 
 def test_split_marks_every_registered_text_and_ends_with_live_text():
@@ -66,8 +66,8 @@ PASSAGE_B = "A lumbar puncture takes a sample of cerebrospinal fluid (CSF) for l
 def llama_pair(tmp_path_factory):
     """The bundled model twice: plain, and with passage blocks (states saved under a temp folder)."""
     pytest.importorskip("llama_cpp")
-    from assistant.backends import LlamaCppGenerator
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
+    from assistant.llm.llamacpp import LlamaCppGenerator
 
     cache = Settings().paths.cache_dir
     plain = LlamaCppGenerator("bundled", cache)
@@ -88,7 +88,7 @@ def _next_logits(generator, user: str) -> np.ndarray:
 
 
 def _system() -> str:
-    from assistant.prompting import SYSTEM_PROMPT
+    from assistant.llm.prompts import SYSTEM_PROMPT
 
     return SYSTEM_PROMPT
 
@@ -104,7 +104,7 @@ def _messages(user: str) -> list[dict[str, str]]:
 def _plain_logits_in_the_same_batches(plain, blocks, user: str) -> np.ndarray:
     """Reference: the same tokens, fully attended, evaluated in the same pieces as the block path
     (llama.cpp's numbers depend a little on how a prompt is split into batches)."""
-    from assistant.backends import chatml
+    from assistant.llm.llamacpp import chatml
 
     tokens, layout = blocks.blocks.tokens(chatml(_messages(user)))
     ends = [start for start, _ in layout[1:]] + [len(tokens)]
@@ -162,7 +162,7 @@ def test_a_damaged_saved_state_is_recomputed_not_used(llama_pair):
 
 
 def test_forgetting_saved_states_keeps_only_the_named_texts(tmp_path):
-    from assistant.kvblocks import BlockCache
+    from assistant.llm.kvblocks import BlockCache
 
     cache = BlockCache.__new__(BlockCache)  # the disk part needs no model
     cache.disk_dir, cache._model_key = tmp_path, "model|1|2|prefix"

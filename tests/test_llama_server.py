@@ -12,9 +12,9 @@ import time
 import httpx
 import pytest
 
-from assistant.bundled import bundled_gguf
-from assistant.pipeline import Assistant, check_answer_contract
-from assistant.settings import Settings
+from assistant.answer.pipeline import Assistant, check_answer_contract
+from assistant.core.settings import Settings
+from assistant.search.bundled import bundled_gguf
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.model

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from assistant.pipeline import Assistant, check_answer_contract
-from assistant.settings import Settings
+from assistant.answer.pipeline import Assistant, check_answer_contract
+from assistant.core.settings import Settings
 
 pytestmark = pytest.mark.model
 

@@ -1,7 +1,7 @@
 """Names the sources never use: hand-checkable cases, including the ones that must not count."""
 
-from assistant.checks import missing_name
-from assistant.names import expand_abbreviations, names_in, unknown_names
+from assistant.answer.checks import missing_name
+from assistant.guard.names import expand_abbreviations, names_in, unknown_names
 
 SOURCES = "Lambert-Eaton myasthenic syndrome. A PET scan and a CT scan. Antibodies in CSF. Mestinon."
 

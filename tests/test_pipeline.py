@@ -2,9 +2,16 @@
 
 import pytest
 
-from assistant.components import Components
-from assistant.generators import FakeGenerator
-from assistant.pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent, TriageEvent, check_answer_contract
+from assistant.answer.components import Components
+from assistant.answer.pipeline import (
+    Assistant,
+    EvidenceEvent,
+    FinalEvent,
+    TokenEvent,
+    TriageEvent,
+    check_answer_contract,
+)
+from assistant.llm.hf import FakeGenerator
 from tests.conftest import FakeJudge
 
 
@@ -127,7 +134,7 @@ def test_follow_up_is_rewritten_from_the_history(make_bot):
 
 
 def test_empty_question_is_an_input_error(make_bot):
-    from assistant.errors import InputError
+    from assistant.core.errors import InputError
 
     with pytest.raises(InputError):
         make_bot().ask("   ")
@@ -164,7 +171,7 @@ def test_unsure_model_abstains_even_without_unknown_names(make_bot):
 
 
 def test_abbreviation_the_sources_spell_out_is_expanded_before_retrieval(make_bot):
-    from assistant import names
+    from assistant.guard import names
 
     names.ABBREVIATIONS["BS"] = "Beta syndrome"
     try:

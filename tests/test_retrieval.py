@@ -1,7 +1,7 @@
 import pytest
 
-from assistant.components import Components
-from assistant.retrieval import rrf
+from assistant.answer.components import Components
+from assistant.search.retriever import rrf
 
 
 def test_rrf_by_hand():

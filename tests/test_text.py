@@ -1,5 +1,5 @@
-from assistant.bm25 import BM25
-from assistant.text import clean_text, sentences, tokenize
+from assistant.core.text import clean_text, sentences, tokenize
+from assistant.search.bm25 import BM25
 
 
 def test_sentences_keep_offsets_and_skip_bullet_markers():

@@ -2,9 +2,9 @@
 
 import pytest
 
-from assistant.embedders import HashingEmbedder
-from assistant.settings import TriageSettings
-from assistant.triage import Triager
+from assistant.core.settings import TriageSettings
+from assistant.guard.triage import Triager
+from assistant.search.embedders import HashingEmbedder
 
 RULES_ONLY = Triager(TriageSettings(use_embeddings=False))
 
@@ -182,7 +182,7 @@ def test_example_layer_does_not_escalate_a_clause_that_asks():
 
 
 def test_a_question_after_a_telling_clause_is_split_off():
-    from assistant.triage_rules import has_question, question_split
+    from assistant.guard.triage_rules import has_question, question_split
     assert question_split("she's gone all floppy, is that bad") == ["she's gone all floppy", "is that bad"]
     assert has_question("her arms jerk, what is that called") and not has_question("her arms jerk")
     assert urgency("she's gone all floppy and grey, is that bad?") == "emergency"

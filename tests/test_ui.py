@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from assistant.components import Components
-from assistant.errors import InputError
-from assistant.generators import FakeGenerator
-from assistant.pipeline import Assistant
-from assistant.ui_callbacks import (
+from assistant.answer.components import Components
+from assistant.answer.pipeline import Assistant
+from assistant.core.errors import InputError
+from assistant.llm.hf import FakeGenerator
+from assistant.surfaces.ui.callbacks import (
     FRIENDLY_ERROR,
     ChatController,
     FeedbackStore,

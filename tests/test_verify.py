@@ -1,5 +1,5 @@
-from assistant.types import Chunk, Passage
-from assistant.verify import Verifier, split_draft
+from assistant.answer.verify import Verifier, split_draft
+from assistant.core.types import Chunk, Passage
 from tests.conftest import FakeJudge
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..pipeline import Assistant, check_answer_contract
-from ..settings import Settings
-from ..types import Answer
-from ..verify import split_draft
-from .metrics import percent, share
-from .retrieval_eval import DEFAULT_GOLD, GoldQuestion, load_gold
+from assistant.answer.pipeline import Assistant, check_answer_contract
+from assistant.answer.verify import split_draft
+from assistant.core.settings import Settings
+from assistant.core.types import Answer
+from assistant.evaluation.metrics import percent, share
+from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, GoldQuestion, load_gold
 
 
 def fact_present(answer_text: str, facts: tuple[str, ...]) -> bool:

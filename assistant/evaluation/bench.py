@@ -25,17 +25,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ..backends import resolve_backend
-from ..components import Components
-from ..index import IndexStore, vector_index
-from ..judges import OverlapJudge
-from ..pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent
-from ..prompting import passage_text
-from ..settings import Settings
-from ..text import sentences
-from .retrieval_eval import DEFAULT_GOLD, load_gold
-from .run import QuotingGenerator
-from .triage_eval import DEFAULT_SET, load_labelled
+from assistant.answer.components import Components
+from assistant.answer.pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent
+from assistant.core.settings import Settings
+from assistant.core.text import sentences
+from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, load_gold
+from assistant.evaluation.run import QuotingGenerator
+from assistant.evaluation.triage_eval import DEFAULT_SET, load_labelled
+from assistant.llm.llamacpp import resolve_backend
+from assistant.llm.prompts import passage_text
+from assistant.llm.protocols import OverlapJudge
+from assistant.search.index import IndexStore, vector_index
 
 TARGETS = {  # issue 7, on this machine
     "first_evidence_s": 0.3, "first_token_s": 2.0, "final_s": 8.0, "bandwidth_share": 0.6,
@@ -208,7 +208,7 @@ def bench_questions(count: int) -> list[str]:
 def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str], None], scratch: Path) -> dict:
     embedder = None
     if args.fast:  # fake embedder: keep its index away from the real one
-        from ..embedders import HashingEmbedder
+        from assistant.search.embedders import HashingEmbedder
 
         embedder = HashingEmbedder(256)
         settings = settings.with_overrides({"paths": {"index_dir": scratch / "index"}})

@@ -28,10 +28,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..errors import InputError
-from ..settings import PROJECT_ROOT, Settings
-from ..verify import Verifier
-from .metrics import percent, share
+from assistant.answer.verify import Verifier
+from assistant.core.errors import InputError
+from assistant.core.settings import PROJECT_ROOT, Settings
+from assistant.evaluation.metrics import percent, share
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "claims.jsonl"
 
@@ -101,7 +101,7 @@ def markdown(results: dict[str, dict]) -> str:
 
 
 def run_claims_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from ..pipeline import Assistant
+    from assistant.answer.pipeline import Assistant
 
     rows = load_claims(args.set or DEFAULT_SET)
     if args.split:

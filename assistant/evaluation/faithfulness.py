@@ -20,11 +20,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..checks import copied_from, missing_name, missing_number, rank_by_overlap
-from ..errors import InputError
-from ..judges import Judge
-from ..settings import Settings
-from ..verify import split_draft
+from assistant.answer.checks import copied_from, missing_name, missing_number, rank_by_overlap
+from assistant.answer.verify import split_draft
+from assistant.core.errors import InputError
+from assistant.core.settings import Settings
+from assistant.llm.protocols import Judge
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def score_file(scorer: FaithfulnessScorer, source: Path, out: Path) -> tuple[int
 
 
 def run_faithfulness(args: argparse.Namespace, settings: Settings) -> int:
-    from ..backends import make_generator, make_judge
+    from assistant.llm.llamacpp import make_generator, make_judge
 
     judge = make_judge(settings, make_generator(settings))
     scorer = FaithfulnessScorer(judge, settings.verify.threshold)

@@ -12,11 +12,11 @@ import argparse
 import json
 from pathlib import Path
 
-from ..errors import InputError
-from ..judges import OverlapJudge
-from ..settings import PROJECT_ROOT, Settings
-from .faithfulness import FaithfulnessScorer
-from .metrics import auroc, balanced_accuracy
+from assistant.core.errors import InputError
+from assistant.core.settings import PROJECT_ROOT, Settings
+from assistant.evaluation.faithfulness import FaithfulnessScorer
+from assistant.evaluation.metrics import auroc, balanced_accuracy
+from assistant.llm.protocols import OverlapJudge
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "faithfulness_val.jsonl"
 OVERLAP_THRESHOLD = 0.5
@@ -53,7 +53,7 @@ def validate(scorer: FaithfulnessScorer, rows: list[dict]) -> dict:
 
 
 def run_validation(args: argparse.Namespace, settings: Settings) -> int:
-    from ..backends import make_generator, make_judge
+    from assistant.llm.llamacpp import make_generator, make_judge
 
     path: Path = args.set or DEFAULT_SET
     if not path.is_file():

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..components import Components
-from ..errors import InputError
-from ..retrieval import Retriever
-from ..settings import PROJECT_ROOT, Settings
-from .metrics import hit_at_k, mrr, passage_has_evidence
+from assistant.answer.components import Components
+from assistant.core.errors import InputError
+from assistant.core.settings import PROJECT_ROOT, Settings
+from assistant.evaluation.metrics import hit_at_k, mrr, passage_has_evidence
+from assistant.search.retriever import Retriever
 
 DEFAULT_GOLD = PROJECT_ROOT / "eval" / "gold.jsonl"
 TEST_GOLD = PROJECT_ROOT / "eval" / "answers_test.jsonl"

@@ -20,18 +20,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..components import Components
-from ..judges import OverlapJudge
-from ..pipeline import Assistant
-from ..settings import PROJECT_ROOT, Settings
-from .answers_eval import evaluate_answers
-from .answers_eval import markdown as answers_markdown
-from .claims_eval import DEFAULT_SET as CLAIMS_SET
-from .claims_eval import evaluate_claims, load_claims
-from .claims_eval import markdown as claims_markdown
-from .retrieval_eval import DEFAULT_GOLD, TEST_GOLD, evaluate_retriever, load_gold, markdown_table
-from .triage_eval import DEFAULT_SET, TEST_SET, evaluate_triage, load_labelled
-from .triage_eval import markdown_report as triage_markdown
+from assistant.answer.components import Components
+from assistant.answer.pipeline import Assistant
+from assistant.core.settings import PROJECT_ROOT, Settings
+from assistant.evaluation.answers_eval import evaluate_answers
+from assistant.evaluation.answers_eval import markdown as answers_markdown
+from assistant.evaluation.claims_eval import DEFAULT_SET as CLAIMS_SET
+from assistant.evaluation.claims_eval import evaluate_claims, load_claims
+from assistant.evaluation.claims_eval import markdown as claims_markdown
+from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, TEST_GOLD, evaluate_retriever, load_gold, markdown_table
+from assistant.evaluation.triage_eval import DEFAULT_SET, TEST_SET, evaluate_triage, load_labelled
+from assistant.evaluation.triage_eval import markdown_report as triage_markdown
+from assistant.llm.protocols import OverlapJudge
 
 REPORTS = PROJECT_ROOT / "eval" / "reports"
 

@@ -8,10 +8,10 @@ import statistics
 import time
 from pathlib import Path
 
-from ..components import Components
-from ..errors import InputError
-from ..settings import PROJECT_ROOT, Settings
-from .metrics import LABELS, confusion_matrix, recall
+from assistant.answer.components import Components
+from assistant.core.errors import InputError
+from assistant.core.settings import PROJECT_ROOT, Settings
+from assistant.evaluation.metrics import LABELS, confusion_matrix, recall
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "triage.jsonl"  # dev: the rules were tuned on it
 TEST_SET = PROJECT_ROOT / "eval" / "triage_test.jsonl"  # test: written before issue 15's changes, never tuned on

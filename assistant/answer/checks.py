@@ -1,0 +1,124 @@
+"""Cheap, certain checks on one statement, run before any model is asked.
+
+Each returns why the statement is unsupported (or the passages that contain it word for word), so a
+verdict can say so: a number or a name no passage states, "lower" where the passage says "increased",
+"common" where a source says "uncommon", a sentence copied from a passage.
+
+>>> missing_number("It takes 3 to 40 days.", ["every 3 to 6 months"])
+'40'
+>>> copied_from("The immune system attacks nerves.", ["No.", "So the immune system attacks nerves!"])
+[1]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.core.text import sentences, tokenize
+from assistant.guard.names import unknown_names
+
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_NUMBER_WORDS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|half|percent)\b", re.IGNORECASE)
+_UP = re.compile(r"\b(?:increase[sd]?|increasing|raise[sd]?|raising|higher|more|greater|worsen(?:s|ed)?)\b", re.I)
+_DOWN = re.compile(r"\b(?:decrease[sd]?|decreasing|lower(?:s|ed)?|reduce[sd]?|reducing|less|fewer|improve[sd]?)\b",
+                   re.I)
+
+
+def missing_number(statement: str, texts: Sequence[str], number_words: bool = True) -> str | None:
+    """The first number in ``statement`` that none of ``texts`` contains, if any."""
+    joined = " ".join(texts).lower()
+    found = _NUMBER.findall(statement) + (_NUMBER_WORDS.findall(statement) if number_words else [])
+    return next((n for n in found if not re.search(rf"\b{re.escape(n.lower())}\b", joined)), None)
+
+
+def missing_name(statement: str, texts: Sequence[str]) -> str | None:
+    """The first name (acronym, "anti-" name, proper noun) in ``statement`` that none of ``texts`` uses.
+
+    >>> missing_name("A positive anti-NMDA test means an immune attack.", ["antibodies in CSF"])
+    'anti-NMDA'
+    >>> missing_name("It is tested in the CSF.", ["antibodies in CSF"]) is None
+    True
+    """
+    return next(iter(unknown_names(statement, " ".join(texts))), None)
+
+
+def copied_from(statement: str, texts: Sequence[str]) -> list[int]:
+    """0-based indices of the texts that contain ``statement`` word for word (statements over 20 chars)."""
+    needle = _squash(statement.rstrip("."))
+    return [i for i, t in enumerate(texts) if len(needle) > 20 and needle in _squash(t)]
+
+
+def rank_by_overlap(statement: str, texts: Sequence[str], indices: Sequence[int]) -> list[int]:
+    """``indices`` (into ``texts``) ordered by how many stemmed words the text shares with the statement.
+
+    >>> rank_by_overlap("immune nerves", ["tumor", "immune system attacks nerves"], [0, 1])
+    [1, 0]
+    """
+    words = set(tokenize(statement))
+    return sorted(indices, key=lambda i: -len(words & set(tokenize(texts[i]))))
+
+
+def closest_sentence(statement: str, texts: Sequence[str]) -> str:
+    """The sentence of ``texts`` that shares the most stemmed words with ``statement`` ("" if none).
+
+    >>> closest_sentence("It lowers infections.", ["One or more drugs. Side effects: more infections."])
+    'Side effects: more infections.'
+    """
+    words = set(tokenize(statement))
+    candidates = [s for text in texts for s, _, _ in sentences(text)]
+    return max(candidates, key=lambda s: len(words & set(tokenize(s))), default="")
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)
+
+
+def negation_agrees(statement: str, source_sentence: str) -> bool:
+    """Do both say "not" (or neither)? A reworded claim that drops or adds a "not" reverses it.
+
+    >>> negation_agrees("They are caused by the cancer spreading.", "They are not caused by the cancer spreading.")
+    False
+    >>> negation_agrees("Antibodies may not show up in the blood.", "They can't be seen in your blood.")
+    True
+    """
+    return bool(_NEGATION.search(statement)) == bool(_NEGATION.search(source_sentence))
+
+
+def direction_conflict(statement: str, cited: Sequence[str]) -> str | None:
+    """A statement that says "lower" where the cited sentence closest to it says "increased" (or the reverse).
+
+    >>> direction_conflict("It lowers the risk of infections.", ["an increased risk of infections"])
+    "says 'lowers' where the cited source says 'increased'"
+    >>> direction_conflict("Steroids reduce inflammation.", ["One or more drugs. Steroids inhibit inflammation."])
+    """
+    cited = [closest_sentence(statement, cited)] if cited else []
+    for mine, theirs in ((_DOWN, _UP), (_UP, _DOWN)):
+        said = mine.search(statement)
+        if said and cited and not any(mine.search(t) for t in cited):
+            other = next((m for t in cited if (m := theirs.search(t))), None)
+            if other:
+                return f"says '{said.group()}' where the cited source says '{other.group()}'"
+    return None
+
+
+def negated_word_conflict(statement: str, cited: Sequence[str], shown: Sequence[str]) -> str | None:
+    """A statement using a word whose negated form ("uncommon", "irreversible") a shown source uses,
+    while the passages it cites never use the plain word.
+
+    >>> negated_word_conflict("Yes, this is common.", ["Any cancer may be linked."], ["a group of uncommon disorders"])
+    "says 'common' where a source says 'uncommon'"
+    """
+    words = set(re.findall(r"[a-z]{4,}", statement.lower()))
+    cited_text = " ".join(cited).lower()
+    for source in shown:
+        for prefix, word in re.findall(r"\b(un|in|ir|non)([a-z]{4,})\b", source.lower()):
+            if word in words and f"{prefix}{word}" not in statement.lower() \
+                    and not re.search(rf"\b{word}\b", cited_text):
+                return f"says '{word}' where a source says '{prefix}{word}'"
+    return None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()

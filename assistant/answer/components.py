@@ -1,0 +1,53 @@
+"""Wire settings to real components, lazily: nothing loads until first used.
+
+>>> parts = Components(Settings())   # cheap: no model, no disk
+>>> parts._retriever is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.core.settings import Settings
+from assistant.guard.triage import Triager
+from assistant.search.embedders import Embedder, SentenceTransformerEmbedder
+from assistant.search.index import IndexStore, LoadedIndex, log_to_stderr
+from assistant.search.retriever import Retriever
+
+
+class Components:
+    """Holds the embedder, index and retriever for one Settings; each is created on first use."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 log: Callable[[str], None] = log_to_stderr, progress: bool = True) -> None:
+        self.settings = settings
+        self.embedder = embedder or SentenceTransformerEmbedder(
+            settings.embedding.model, settings.paths.cache_dir, settings.embedding.batch_size
+        )
+        self.log = log
+        self.progress = progress
+        self._index: LoadedIndex | None = None
+        self._retriever: Retriever | None = None
+        self._triager: Triager | None = None
+
+    def store(self) -> IndexStore:
+        return IndexStore(self.settings, self.embedder, log=self.log, progress=self.progress)
+
+    def index(self, rebuild: bool = False) -> LoadedIndex:
+        if rebuild:
+            self._index = self.store().build()
+            self._retriever = None
+        elif self._index is None:
+            self._index = self.store().ensure()
+        return self._index
+
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            self._retriever = Retriever(self.index(), self.embedder, self.settings.retrieval)
+        return self._retriever
+
+    def triager(self) -> Triager:
+        if self._triager is None:
+            self._triager = Triager(self.settings.triage, self.embedder)
+        return self._triager

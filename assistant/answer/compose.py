@@ -1,0 +1,120 @@
+"""From checked sentences and source evidence to the answer a person reads.
+
+Verification says which draft sentences a passage supports; this decides which of them to show and
+what to add, so that the answer states what the sources say about the question:
+
+* a kept sentence is shown only if it says something of its own (not just the question's words again:
+  "This is common." for "Is this common?" was judged supported at 0.78 where the source says
+  "uncommon"), is not one of the sources' interview questions, and is about the question or the best
+  evidence (a copied appointment checklist is true, and no answer to "will he get better?");
+* when the shown sentences do not carry the best evidence sentence, it is quoted after them;
+* when no sentence is shown, the best evidence sentences are quoted, if good enough;
+* otherwise there is no answer, and the pipeline abstains.
+
+>>> from assistant.answer.evidence import Evidence, Unit
+>>> carries(["Lambert-Eaton syndrome is usually linked to lung cancer."],
+...         Unit("Lambert-Eaton myasthenic syndrome is typically associated with lung cancer."))
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.evidence import Evidence, Unit
+from assistant.answer.grounding import Lexicon, entities_in
+from assistant.answer.verify import SentenceVerdict, Verification
+
+CARRY_SHARE = 0.7  # 0.5 let "nerve cells ... transmit messages" stand for "damage to nerves that transmit messages"
+_ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
+# (texts, reference) -> cosine similarity of each text to the reference (the embedder's).
+Similarity = Callable[[list[str], str], list[float]]
+
+
+@dataclass(frozen=True)
+class Composition:
+    text: str  # the answer with [n] markers
+    used: list[int]  # passage numbers it cites, ascending
+    shown: list[str]  # its sentences without markers (checked or quoted)
+    quoted: int  # how many of them are quoted word for word from the sources
+
+
+@dataclass(frozen=True)
+class ComposeSettings:
+    min_relevance: float = 0.3  # a kept sentence's similarity to the question (or the best evidence)...
+    min_evidence_relevance: float = 0.55  # ... or to the best evidence sentence, to be shown
+    min_quote_score: float = 0.55  # an evidence sentence is quoted only from this evidence score on
+    quotes: int = 2  # evidence sentences quoted when no draft sentence is shown
+    quote_margin: float = 0.08  # a second quote must score within this of the first
+    also_quotes: int = 1  # evidence sentences quoted after the shown sentences when those do not carry them
+
+
+def carries(shown: Sequence[str], unit: Unit, question: str = "") -> bool:
+    """Do the shown sentences already say what the evidence sentence adds to the question (``CARRY_SHARE``
+    of its content words that the question does not have)?
+
+    >>> carries(["Stiff person syndrome can cause pain."], Unit("It may also cause painful muscle spasms.",
+    ...         "Stiff person syndrome"), "Does stiff person syndrome hurt?")
+    False
+    """
+    asked = set(Lexicon.content_words(question))
+    wanted = set(Lexicon.content_words(unit.readable)) - asked
+    said = {w for s in shown for w in Lexicon.content_words(s)}
+    return not wanted or len(wanted & said) >= CARRY_SHARE * len(wanted)
+
+
+def compose(question: str, verification: Verification, evidence: Sequence[Evidence], similarity: Similarity,
+            settings: ComposeSettings = ComposeSettings(), asks_questions: bool = False,
+            headings: Sequence[str] = ()) -> Composition | None:
+    """The answer, or None when nothing checked or quotable answers the question. ``headings``: the lead
+    terms of the shown passages ("Myasthenia gravis."), which say nothing when shown alone."""
+    bare = {h.lower().rstrip(".") for h in headings}
+    kept = [v for v in verification.kept if not v.restates and _says_something(v.text)
+            and (asks_questions or not v.text.endswith("?")) and v.text.lower().rstrip(".") not in bare]
+    if kept and _ANAPHOR.match(kept[0].text) and not entities_in(question):
+        kept = kept[1:]  # "This is a syndrome ..." first, with nothing named before it: about what?
+    best = evidence[0] if evidence and evidence[0].score >= settings.min_quote_score else None
+    shown = _relevant(question, kept, best, similarity, settings) if kept else []
+    if shown:
+        parts = [(v.text, list(v.supported_by)) for v in shown]
+        extra = [e for e in _close(evidence, best, settings)[: settings.also_quotes]
+                 if not carries([v.text for v in shown], e.unit, question)]
+        for i, e in enumerate(extra):
+            parts.append((("My sources also say: " if i == 0 else "") + f"“{e.unit.readable}”", [e.n]))
+        return _assemble(parts, quoted=len(parts) - len(shown))
+    quotes = _close(evidence, best, settings)[: settings.quotes]
+    if not quotes:
+        return None
+    lead = "Here is what my sources say: "
+    return _assemble([(("" if i else lead) + f"“{e.unit.readable}”", [e.n]) for i, e in enumerate(quotes)],
+                     quoted=len(quotes))
+
+
+def _close(evidence: Sequence[Evidence], best: Evidence | None, settings: ComposeSettings) -> list[Evidence]:
+    """The evidence good enough to quote: from the best, those within the margin of it."""
+    if best is None:
+        return []
+    floor = max(settings.min_quote_score, best.score - settings.quote_margin)
+    return [e for e in evidence if e.score >= floor]
+
+
+def _relevant(question: str, kept: list[SentenceVerdict], best: Evidence | None, similarity: Similarity,
+              settings: ComposeSettings) -> list[SentenceVerdict]:
+    texts = [v.text for v in kept]
+    to_question = similarity(texts, question)
+    to_evidence = similarity(texts, best.unit.readable) if best else [0.0] * len(texts)
+    return [v for v, q, e in zip(kept, to_question, to_evidence, strict=True)
+            if q >= settings.min_relevance or e >= settings.min_evidence_relevance]
+
+
+def _says_something(text: str) -> bool:
+    return len(Lexicon.content_words(text)) >= 2
+
+
+def _assemble(parts: list[tuple[str, list[int]]], quoted: int) -> Composition:
+    text = " ".join(f"{sentence} " + "".join(f"[{n}]" for n in numbers) for sentence, numbers in parts)
+    used = sorted({n for _, numbers in parts for n in numbers})
+    shown = [re.sub(r"^(?:Here is what my sources say|My sources also say): ", "", s).strip("“”") for s, _ in parts]
+    return Composition(text, used, shown, quoted)

@@ -1,0 +1,201 @@
+"""Can the sources answer this question? Question kinds, and the question's focus.
+
+Some questions are of a kind the sources would have to address in a particular way: "is it
+inherited?" needs a passage about inheritance or genes, "what research is being done?" a passage about
+trials or studies, "how much does it cost?" one about costs or insurance. A passage that merely
+shares the question's other words ("Researchers believe that ...", "Have you ever smoked?") does not
+answer it, and a 1.5B model given such passages answered anyway ("there are several clinical trials
+being conducted"). So the kind is checked against what the shown passages say; when none says it, the
+assistant abstains with the reason, before any generation.
+
+>>> question_kind("Could my kids inherit this?").name
+'inheritance'
+>>> question_kind("Which cancers is it most often seen with?") is None
+True
+>>> kind = question_kind("Are there clinical trials for Lambert-Eaton?")
+>>> kind.addressed_by(["Researchers believe that the immune system is the cause."])
+False
+
+The focus of a question is what it asks about beyond the named things it mentions: "hurt" in "Does a
+PET scan hurt?", "head injury" in "Can a head injury cause limbic encephalitis?". Passages about the PET
+scan or limbic encephalitis do not answer those, so an answer that never addresses the focus (in the
+source's words or the patient's: "hurt" is addressed by "painful") is not given.
+
+>>> focus_words("Does a PET scan hurt?")
+['hurt']
+>>> addresses(["It may also cause painful muscle spasms."], focus_words("Does stiff person syndrome hurt?"))
+True
+>>> addresses(["PET uses radioactive compounds to make images."], focus_words("Does a PET scan hurt?"))
+False
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.evidence import focus_share
+from assistant.answer.grounding import _GENERIC_TOPIC, ENTITIES, LAY_TERMS, Lexicon, stems
+from assistant.core.text import sentences
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    name: str
+    asks: re.Pattern[str]  # the question is of this kind
+    answers: re.Pattern[str]  # a passage sentence that could answer it
+    lead: str  # what the assistant says when no passage does
+    unless: re.Pattern[str] | None = None  # ...but not if it also asks this (which the sources may answer)
+
+    def addressed_by(self, texts: Sequence[str]) -> bool:
+        """Does some sentence of ``texts`` say what a question of this kind needs?"""
+        return any(self.answers.search(s) for text in texts for s, _, _ in sentences(text)
+                   if not s.rstrip().endswith("?"))  # the sources' interview questions answer nothing
+
+
+def _kind(name: str, asks: str, answers: str, lead: str, unless: str | None = None) -> QuestionKind:
+    return QuestionKind(name, re.compile(asks, re.IGNORECASE), re.compile(answers, re.IGNORECASE), lead,
+                        re.compile(unless, re.IGNORECASE) if unless else None)
+
+
+KINDS = (
+    _kind("inheritance",
+          r"\b(?:inherit\w*|hereditary|genetic\w*|genes?|dna|run(?:s|ning)? in (?:the |my |our )?famil\w*|"
+          r"pass(?:ed|es)? (?:it |this )?(?:down|on) to|(?:kids|children|grandchildren|son|daughter)\b[^?]{0,30}"
+          r"\b(?:get|catch|have|inherit|at risk|higher risk))",
+          r"\b(?:inherit\w*|hereditary|genetic\w*|genes?|runs? in famil\w*|passed (?:down|on))",
+          "My sources don't say whether these syndromes run in families or can be passed on."),
+    _kind("research",
+          r"\b(?:research\w*|clinical trials?|trials?|studies|study|studying|experimental|being tested|scientists|"
+          r"new (?:drugs?|treatments?|medicines?|therap\w+)|latest (?:treatment|research|drug)s?)\b",
+          r"\b(?:clinical trials?|trials?|studies|study|being (?:tested|studied|developed)|experimental)\b",
+          "My sources don't describe current research, studies or clinical trials."),
+    _kind("cost",
+          r"\b(?:cost\w*|price\w*|expensive|cheap\w*|afford\w*|insurance|insurer|medicare|medicaid|copay\w*|"
+          r"out of pocket|pay (?:for|myself)|(?:have|need) to pay|bills?|covered by)\b",
+          r"\b(?:cost\w*|price\w*|insurance|pay(?:s|ing|ment)?|afford\w*|medicare|medicaid)\b",
+          "My sources don't cover costs, payment or insurance."),
+    _kind("place",
+          r"\b(?:which|what|best|good|top|recommend\w*|where|nearest|near)\b[^?]{0,40}\b(?:hospitals?|clinics?|"
+          r"medical cent(?:er|re)s?)\b|\b(?:best|good|top|recommend\w*)\b[^?]{0,20}\b(?:doctors?|neurologists?|"
+          r"specialists?|oncologists?|places?)\b",
+          r"\b(?:hospitals?|clinics?|medical cent(?:er|re)s?)\b",
+          "My sources don't recommend particular hospitals, clinics or doctors."),
+    _kind("timing",
+          r"\bhow (?:long|soon|fast|quickly|often)\b|\bwhen will\b|\bhow much time\b",
+          r"\b(?:\d+|days?|weeks?|months?|years?|hours?|minutes?|quickly|slowly|soon|often|every)\b",
+          "My sources don't give times or durations for that."),
+    _kind("numbers",
+          r"\b(?:how many (?:people|patients|persons|cases|of)|what percent\w*|percentage|statistic\w*|"
+          r"how likely|success rate|rate of|number of (?:people|patients|cases)|odds|chances?)\b",
+          r"\b(?:\d+(?:\.\d+)?\s*%|\d+ (?:out )?of|percent\w*)",
+          "My sources don't give numbers or statistics for that.",
+          unless=r"\b(?:common|uncommon|rare|often|usual|usually)\b"),
+)
+
+
+def question_kind(question: str) -> QuestionKind | None:
+    """The first kind the question is of, or None for an ordinary question.
+
+    >>> question_kind("Is this common? How many people with cancer get it?") is None  # "common" is answerable
+    True
+    >>> question_kind("Which doctor should I see first?") is None, question_kind("Best hospital for this?").name
+    (True, 'place')
+    """
+    return next((kind for kind in KINDS if kind.asks.search(question)
+                 and not (kind.unless and kind.unless.search(question))), None)
+
+
+# People a question mentions are not what it asks about ("my dad", "her husband").
+_PEOPLE = frozenset(stems("""mom mum mother dad father husband wife son daughter brother sister grandma grandpa
+    grandmother grandfather friend partner parent parents aunt uncle baby spouse boyfriend girlfriend someone
+    doctor doctors nurse nurses team"""))
+_FORMS = sorted((form for forms in ENTITIES.values() for form in forms), key=len, reverse=True)
+# "day to day", "every day": how often, not what about.
+_FRAMING = frozenset(stems("day one two three four five six seven eight nine ten"))
+
+
+_ASKING = re.compile(r"(?:^|[,;:]\s*|\b(?:so|and|but)\s+)(?=(?:what|which|how|why|when|where|who|is|are|can|could|"
+                     r"does|do|did|will|would|should|may|might|has|have)\b)", re.IGNORECASE)
+
+
+def question_part(text: str) -> str:
+    """The part of a message that asks: its last sentence with a question mark, from its asking word.
+
+    >>> question_part("My legs have been getting weaker for two weeks, does the immune system attack nerves?")
+    'does the immune system attack nerves?'
+    >>> question_part("My mom has lung cancer. What is LEMS?")
+    'What is LEMS?'
+    """
+    asked = [s for s, _, _ in sentences(text) if s.rstrip().endswith("?")]
+    if not asked:
+        return text
+    last = asked[-1]
+    starts = [m.end() for m in _ASKING.finditer(last)]
+    return last[starts[-1]:] if starts and len(last[starts[-1]:].split()) >= 3 else last
+
+
+def focus_words(question: str) -> list[str]:
+    """The question's content words (Porter2 stems) that are not a named thing, a person, a number, an
+    abbreviation (unknown names are checked by :mod:`assistant.guard.names`) or the library's topic."""
+    text = question_part(question)
+    for form in _FORMS:
+        text = re.sub(rf"(?<![\w-]){re.escape(form)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b[A-Z][A-Z0-9]+s?\b|\b\d+\b", " ", text).lower()
+    return [w for w in Lexicon.content_words(text) if w not in _GENERIC_TOPIC | _PEOPLE | _FRAMING]
+
+
+# (focus words, answer words) -> for each focus word, its best cosine to an answer word (the embedder's).
+WordSimilarity = Callable[[list[str], list[str]], list[float]]
+
+
+def addresses(shown: Sequence[str], focus: Sequence[str], similar: WordSimilarity | None = None,
+              min_similarity: float = 0.7) -> bool:
+    """Do the shown sentences address the focus: at least a third of its words (one at least), each in the
+    source's words, a patient's word for them, or (with ``similar``) a word at least ``min_similarity`` close
+    ("tiny" and "small" are 0.91 apart for MiniLM; on the dev set, no word of an answer to an unanswerable
+    question came closer than 0.64 to that question's focus)."""
+    if not focus:
+        return True
+    needed = max(1, -(-len(focus) // 3))
+    said = " ".join(shown)
+    missing = [w for w in focus if focus_share(said, [w]) == 0]
+    hits = len(focus) - len(missing)
+    if hits < needed and missing and similar is not None:
+        answer_words = sorted({w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", said)})
+        if answer_words:
+            hits += sum(score >= min_similarity for score in similar(missing, answer_words))
+    return hits >= needed
+
+
+def surface_forms(question: str, focus: Sequence[str]) -> list[str]:
+    """The question's own word for each focus stem ("injuri" -> "injury").
+
+    >>> surface_forms("Can a head injury cause it?", ["head", "injuri"])
+    ['head', 'injury']
+    """
+    words = re.findall(r"[A-Za-z0-9][\w'-]*", question)
+    return [next((w for w in words if stems(w) == [f]), f) for f in focus]
+
+
+def focus_phrase(question: str, focus: Sequence[str]) -> str:
+    """The question's own words for its focus, quoted: "“hurt”", "“head” or “injury”".
+
+    >>> focus_phrase("Can a head injury cause limbic encephalitis?", ["head", "injuri"])
+    '“head” or “injury”'
+    """
+    quoted = [f"“{w}”" for w in dict.fromkeys(surface_forms(question, focus[:3]))]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+
+
+def unknown_focus(question: str, lexicon: Lexicon) -> list[str]:
+    """The question's focus words that no text of the library uses and no patient's word maps to.
+
+    >>> unknown_focus("Can I drink coffee with myasthenia gravis?", Lexicon(["Myasthenia gravis. It can cause pain."]))
+    ['drink', 'coffe']
+    >>> unknown_focus("Does myasthenia gravis hurt?", Lexicon(["Myasthenia gravis. It can cause pain."]))
+    []
+    """
+    lay = {s for word in LAY_TERMS for s in stems(word)}
+    return [w for w in focus_words(question) if w not in lexicon.vocabulary and w not in lay]

@@ -1,0 +1,151 @@
+"""Urgency triage, run first on every message: emergency, urgent, or none.
+
+Two layers, each explained in ``reason``:
+
+1. rules (``triage_rules``): symptom patterns on normalised text, with negation ("no trouble
+   breathing"), general questions ("can dysautonomia cause trouble breathing?"), past events and
+   chronic symptoms told apart from someone living it now;
+2. similarity (``triage_examples``), for wordings no rule has: run only when the rules say none, the
+   message has a symptom word and is not a general question or a past event. The message and each of
+   its clauses are embedded; one whose nearest labelled example is an emergency (or urgent) one, at
+   least ``emergency_similarity`` close and ``similarity_margin`` closer than any example of another
+   kind, escalates the message (an emergency match before an urgent one). A clause that asks ("how long
+   will he live with this") is not compared. It costs one embedding call (~10 ms on 2 cores).
+
+``reason`` starts with the layer that decided ("rule:" or "similarity:") and quotes the words.
+
+>>> Triager(TriageSettings()).triage("my dad is slurring his words right now").urgency
+'emergency'
+>>> Triager(TriageSettings()).triage("What medicines control seizures?").urgency
+'none'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.core.settings import TriageSettings
+from assistant.core.types import Triage
+from assistant.guard import triage_examples as examples
+from assistant.guard import triage_rules as rules
+from assistant.search.embedders import Embedder
+
+EXEMPLARS: dict[str, tuple[str, ...]] = {"emergency": examples.EMERGENCY, "urgent": examples.URGENT,
+                                         "none": examples.NONE}
+CRISIS_RULES = frozenset({"self_harm"})
+CRISIS_EXEMPLARS = frozenset(examples.CRISIS)
+
+
+class Triager:
+    """Classifies a message (and the latest user turn before it) by urgency."""
+
+    def __init__(self, settings: TriageSettings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder if settings.use_embeddings else None
+        self._exemplar_vectors: dict[str, np.ndarray] | None = None
+
+    def warm_up(self) -> None:
+        if self.embedder is not None and self._exemplar_vectors is None:
+            self._exemplar_vectors = {
+                label: self.embedder.embed(list(texts)) for label, texts in EXEMPLARS.items()
+            }
+
+    def triage(self, message: str, history: Sequence[dict] = ()) -> Triage:
+        current = self._classify(message)
+        previous = [t["content"] for t in history if t.get("role") == "user"][-1:]
+        if previous and current.urgency != "emergency":
+            combined = self._classify(f"{previous[0].rstrip(' .!?')}, {message}")
+            alone = self._classify(previous[0])
+            if _rank(combined.urgency) > max(_rank(current.urgency), _rank(alone.urgency)):
+                return Triage(combined.urgency, f"{combined.reason} (read with the previous message)",
+                              combined.advice)
+        return current
+
+    def _classify(self, message: str) -> Triage:
+        text = rules.normalise(message)
+        matches = rules.find_symptoms(text)
+        live = [m for m in matches if not rules.is_general(m.clause, m.start) and not rules.is_past(m.clause)]
+        emergencies = [m for m in live if m.urgency == "emergency"]
+        if emergencies:
+            return self._emergency(emergencies)
+        urgent = [m for m in live if m.urgency == "urgent"]
+        if urgent and not rules.is_chronic(text):
+            return self._urgent(urgent, text)
+        by_example = self._by_example(text, urgent_allowed=not urgent)
+        if by_example is not None:
+            return by_example
+        if matches:
+            topics = ", ".join(sorted({m.description for m in matches}))
+            why = "a long-standing symptom" if urgent else "a topic or a past event, not happening now"
+            return Triage("none", f"rule: mentions {topics} as {why}", self._fmt(self.settings.informational_note))
+        return Triage("none", "rule and similarity: no urgent or emergency signs found", "")
+
+    def _emergency(self, found: list[rules.SymptomMatch]) -> Triage:
+        crisis = any(m.rule in CRISIS_RULES for m in found)
+        signs = "; ".join(f"{m.description} (\"{m.text}\")" for m in found)
+        advice = self.settings.crisis_advice if crisis else self.settings.emergency_advice
+        return Triage("emergency", f"rule: emergency sign: {signs}", self._fmt(advice))
+
+    def _urgent(self, found: list[rules.SymptomMatch], text: str) -> Triage:
+        signs = "; ".join(f"{m.description} (\"{m.text}\")" for m in found)
+        context = []
+        if rules.mentions_progression(text):
+            context.append("new or worsening")
+        if rules.mentions_cancer(text):
+            context.append("with a cancer history")
+        extra = f" — {', '.join(context)}" if context else ""
+        return Triage("urgent", f"rule: nerve symptom in someone now: {signs}{extra}",
+                      self._fmt(self.settings.urgent_advice))
+
+    def _by_example(self, text: str, urgent_allowed: bool = True) -> Triage | None:
+        """Escalate a message (or one of its clauses) whose nearest labelled example is an emergency or
+        urgent one, close enough and clearly closer than any example of another kind.
+
+        A clause that asks ("how long will my dad live with this", "who can help her swallow") tells
+        nothing happening and is not compared; in a message that asks something, a telling clause needs
+        ``question_similarity`` to be called an emergency ("her arms jerk, what is that called?")."""
+        if self.embedder is None or not examples.has_symptom_word(text) or rules.is_past(text) \
+                or rules.is_general(text, len(text)):
+            return None
+        pieces = [p for p in dict.fromkeys([text, *rules.clauses(text), *rules.question_split(text)])
+                  if examples.has_symptom_word(p) and not rules.is_past(p) and not rules.asks(p)]
+        if not pieces:
+            return None
+        emergency_bar = self.settings.emergency_similarity
+        if rules.has_question(text):
+            emergency_bar = max(emergency_bar, self.settings.question_similarity)
+        self.warm_up()
+        vectors = self.embedder.embed(pieces)
+        best: tuple[float, str, int, str] | None = None  # (similarity, label, example index, piece)
+        for piece, vector in zip(pieces, vectors, strict=True):
+            nearest = {label: exemplar_vectors @ vector for label, exemplar_vectors in self._exemplar_vectors.items()}
+            top = {label: float(sims.max()) for label, sims in nearest.items()}
+            for label, threshold in (("emergency", emergency_bar),
+                                     ("urgent", self.settings.urgent_similarity if urgent_allowed else float("inf"))):
+                others = max(v for other, v in top.items() if other != label)
+                if top[label] >= threshold and top[label] - others >= self.settings.similarity_margin \
+                        and (best is None or (_rank(label), top[label]) > (_rank(best[1]), best[0])):
+                    best = (top[label], label, int(np.argmax(nearest[label])), piece)
+        if best is None:
+            return None
+        similarity, label, index, piece = best
+        example = EXEMPLARS[label][index]
+        words = ", ".join(dict.fromkeys(m.group() for m in examples.SYMPTOM_WORDS.finditer(piece)))
+        reason = (f"similarity: \"{piece}\" (words: {words}) is close to the {label} example \"{example}\" "
+                  f"({similarity:.2f})")
+        if label == "urgent":
+            advice = self.settings.urgent_advice
+        elif example in CRISIS_EXEMPLARS:
+            advice = self.settings.crisis_advice
+        else:
+            advice = self.settings.emergency_advice
+        return Triage(label, reason, self._fmt(advice))
+
+    def _fmt(self, template: str) -> str:
+        return template.format(number=self.settings.emergency_number)
+
+
+def _rank(urgency: str) -> int:
+    return {"none": 0, "urgent": 1, "emergency": 2}[urgency]

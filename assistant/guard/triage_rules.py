@@ -1,0 +1,222 @@
+"""The hand-written layer of triage: normalisation, negation, who and when (patterns: ``triage_patterns``).
+
+Patterns run on normalised text (lower case, contractions and common typos repaired), so
+"cant breath" and "CAN'T BREATHE" match the same rule.
+
+>>> normalise("My dad cant breath, hes chokeing!!")
+"my dad can't breath, he's choking!!"
+>>> [m.rule for m in find_symptoms(normalise("no trouble breathing, just curious"))]
+[]
+>>> [m.rule for m in find_symptoms(normalise("she is not breathing"))]
+['breathing']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.core.text import clean_text
+from assistant.guard.triage_patterns import EMERGENCY_RULES, URGENT_RULES, Rule
+
+# -- normalisation -------------------------------------------------------------------------------
+
+_CONTRACTIONS = {
+    "cant": "can't", "cannot": "can't", "can not": "can't", "wont": "won't", "dont": "don't",
+    "doesnt": "doesn't", "isnt": "isn't", "hes": "he's", "shes": "she's", "im": "i'm", "ive": "i've",
+    "didnt": "didn't", "hasnt": "hasn't", "havent": "haven't", "wasnt": "wasn't", "couldnt": "couldn't",
+    "u": "you", "ur": "your", "pls": "please", "rn": "right now", "asap": "as soon as possible",
+}
+_VOCABULARY = (
+    "breathe breathing breath breathless choking choke swallow swallowing seizure seizures seizing "
+    "convulsing convulsions unconscious unresponsive wake waking suicide suicidal kill myself "
+    "drooping slurring slurred paralyzed paralysed bladder bowel bowels fainted fainting passed "
+    "heartbeat racing pounding weakness weaker walking balance falling hallucinating hallucinations "
+    "coordination swallowing vision double memory confused confusion forgetting stiffness twitching "
+    "jerking numbness tingling dizzy dizziness speech stroke emergency minutes spreading quickly "
+    "suddenly overdose harm hurting chest pressure bleeding blood pills tablets headache throat "
+    "fainting blacking pulse fluttering skipping seizure wheezing rouse collapsed husband temperature"
+).split()
+_VOCAB_SET = set(_VOCABULARY)
+
+
+_QUOTED = re.compile(r"(?<![\w'])[\"“'‘](?:[^\"”'’]|(?<=\w)'(?=\w)){3,80}[\"”'’](?!\w)")
+_REPORTED = re.compile(r"\b(?:says?|said|saying|told|tells|telling|keeps? saying|screams?|screaming|yells?|"
+                       r"yelling|cries|crying|whispers?|whispering)\W*$")
+
+
+def drop_quotations(text: str) -> str:
+    """Remove quoted phrases unless they report what someone said ("he said 'I can't breathe'").
+
+    >>> drop_quotations("is 'i can't breathe' a movie line")
+    'is  a movie line'
+    >>> drop_quotations("my dad said 'i can't breathe'")
+    "my dad said 'i can't breathe'"
+    """
+    def keep_reported(match: re.Match[str]) -> str:
+        return match.group() if _REPORTED.search(text[: match.start()]) else ""
+    return _QUOTED.sub(keep_reported, text)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, repair contractions and near-miss spellings of the words the rules look for."""
+    text = clean_text(text).lower().replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = drop_quotations(text)
+    text = re.sub(r"\bcan not\b", "can't", text)
+    words = re.split(r"(\W+)", text)
+    return "".join(_repair(word) for word in words)
+
+
+def _repair(word: str) -> str:
+    if not word or not word[0].isalpha():
+        return word
+    if word in _CONTRACTIONS:
+        return _CONTRACTIONS[word]
+    if word in _VOCAB_SET or len(word) < 5:
+        return word
+    for known in _VOCABULARY:
+        if abs(len(known) - len(word)) <= 1 and _edit_distance_at_most_one(word, known):
+            return known
+    return word
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    """True when one insertion, deletion, substitution or adjacent swap turns a into b."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] \
+            and a[diffs[1]] == b[diffs[0]]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+_NEGATORS = re.compile(
+    r"\b(?:no|not|never|without|denies|denied|isn't|doesn't|don't|hasn't|haven't|wasn't|no longer|"
+    r"nothing like|free of)\b(?:\W+\w+){0,3}\W*$"
+)
+_CONDITIONAL = re.compile(r"\b(?:if|in case|whenever|suppose|supposing|what happens|what to do|what should i do|"
+                          r"what do i do)\b|(?:^|[,;:]\s*)when\b")  # "when" only opening a clause: "when he can't…"
+_QUESTION_OPENERS = r"can|could|does|do|is|are|will|would|what|which|how|why|should|might|may|tell me|explain"
+_QUESTION_START = re.compile(rf"^\W*(?:{_QUESTION_OPENERS})\b(?!')")
+_TOPIC = re.compile(
+    r"\b(?:syndromes?|dysautonomia|disease|disorders?|conditions?|paraneoplastic|myasthenia|lems|lambert|"
+    r"encephalitis|encephalomyelitis|neuropathy|myelopathy|degeneration|ataxia|causes?|symptoms?|signs?|"
+    r"side effects?|medicines?|medications?|drugs?|treatments?|patients|people|someone|a person|"
+    r"story|character|movie|film|novel|poem|song|lyrics?|game|exercises?)\b"
+)
+_PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:a )?long (?:time )?ago|"
+                   r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?))|used to|back in (?:19|20)\d\d|"
+                   r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
+                   r"(?:i|he|she|they|we) once)\b")
+_CLAUSE_SPLIT = re.compile(r"[.!?;]+|,\s*(?:but|though|however|and now)\b|\bbut\b|\bhowever\b|\bthough\b")
+_FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|child|kid|baby|"
+           r"grandma|grandpa|grandmother|grandfather|friend|aunt|uncle|boyfriend|girlfriend|spouse|"
+           r"fianc[eé]e?|neighbou?r|roommate|patient|loved one|parent)")
+_PERSONAL = re.compile(
+    rf"\b(?:i|i'm|i've|i'd|me|myself|we|we're|he|he's|she|she's|him|they're|{_FAMILY}(?:'s)?|"
+    rf"my (?:legs?|arms?|hands?|face|eyes?|speech|memory|vision|balance|body|muscles?|throat|feet))\b"
+)
+_CHRONIC = re.compile(r"\b(?:for (?:many )?years|since (?:childhood|i was (?:a )?(?:kid|child|born))|"
+                      r"all my life|always had|my whole life)\b")
+_PROGRESSION = re.compile(r"\b(?:getting worse|worse|worsening|new|started|began|over the (?:past|last) "
+                          r"(?:few )?(?:days|weeks)|this week|for (?:a few|two|three|several) (?:days|weeks)|"
+                          r"lately|each day|every (?:day|week)|since (?:monday|tuesday|wednesday|thursday|friday|"
+                          r"saturday|sunday|last week|the weekend))\b")
+_CANCER = re.compile(r"\b(?:cancer|tumou?r|chemo|chemotherapy|oncologist|lymphoma|thymoma|radiation)\b")
+
+
+@dataclass(frozen=True)
+class SymptomMatch:
+    rule: str
+    urgency: str
+    description: str
+    text: str  # the matched words
+    clause: str  # the clause they were found in
+    start: int  # where the match starts in the clause
+
+
+def clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
+
+
+_ASKS = re.compile(rf"^\W*(?:{_QUESTION_OPENERS}|did|was|what's|who|whom|where)\b(?!')")
+_QUESTION_CLAUSE = re.compile(r",\s*(?=(?:what|what's|who|where|how|why|which|is (?:that|this|it)|are (?:these|they)|"
+                              r"could|can|should|does|do)\b)")
+
+
+def asks(piece: str) -> bool:
+    """Does this clause ask rather than tell? ("how long will he live with this" asks.)"""
+    return bool(_ASKS.search(piece))
+
+
+def question_split(text: str) -> list[str]:
+    """Clauses, also split where a question starts after a comma.
+
+    >>> question_split("her arms jerk, what is that called")
+    ['her arms jerk', 'what is that called']
+    """
+    return [p.strip() for c in clauses(text) for p in _QUESTION_CLAUSE.split(c) if p.strip()]
+
+
+def has_question(text: str) -> bool:
+    return "?" in text or any(asks(p) for p in question_split(text))
+
+
+def find_symptoms(text: str, rules: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_RULES) -> list[SymptomMatch]:
+    """Every rule that matches a clause of normalised ``text`` and is not negated there."""
+    found: list[SymptomMatch] = []
+    for clause in clauses(text):
+        for rule in rules:
+            for match in rule.pattern.finditer(clause):
+                if _NEGATORS.search(clause[: match.start()]):
+                    continue
+                found.append(SymptomMatch(rule.name, rule.urgency, rule.description, match.group(), clause,
+                                          match.start()))
+                break
+    return found
+
+
+def is_personal(clause: str) -> bool:
+    """Is someone (the writer or a person they name) the subject, rather than a general topic?"""
+    return bool(_PERSONAL.search(clause))
+
+
+def is_general(clause: str, symptom_start: int) -> bool:
+    """Is the clause about the topic rather than someone living it now?
+
+    Conditional ("what if he can't breathe"), a question with no person before the symptom ("can
+    dysautonomia cause trouble breathing"), or a statement about a disease with no person in it.
+    """
+    before = clause[:symptom_start]
+    if _CONDITIONAL.search(before):
+        return True
+    if _QUESTION_START.search(clause) and not _PERSONAL.search(before):
+        return True
+    return not _PERSONAL.search(clause) and bool(_TOPIC.search(clause))
+
+
+def is_conditional_or_general_question(text: str) -> bool:
+    """A whole message that asks "what if ..." or asks about a topic with no person in it."""
+    return bool(_CONDITIONAL.search(text)) or (
+        bool(_QUESTION_START.search(text)) and not _PERSONAL.search(text)
+    )
+
+
+def is_past(text: str) -> bool:
+    return bool(_PAST.search(text))
+
+
+def is_chronic(text: str) -> bool:
+    return bool(_CHRONIC.search(text))
+
+
+def mentions_progression(text: str) -> bool:
+    return bool(_PROGRESSION.search(text))
+
+
+def mentions_cancer(text: str) -> bool:
+    return bool(_CANCER.search(text))

@@ -1,0 +1,133 @@
+"""The chat app: ``python app.py`` serves it on 127.0.0.1:7860 (host, port and sharing are settings).
+
+Tab "Ask": a streaming chat, evidence first; the verified answer replaces the draft; a Sources panel
+with the supporting sentences highlighted; red/amber banners for emergency/urgent messages;
+thumbs up/down saved to a local JSONL. Tab "Moderators": many questions in, cited answers out,
+downloadable as Markdown, CSV or JSONL.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+
+import gradio as gr
+
+from assistant.answer.pipeline import Assistant
+from assistant.core.errors import AssistantError
+from assistant.core.settings import Settings
+from assistant.surfaces.ui.callbacks import (
+    ChatController,
+    FeedbackStore,
+    answer_all,
+    read_questions,
+    table,
+    write_downloads,
+)
+from assistant.surfaces.ui.render import CSS, DISCLAIMER
+
+EXAMPLES = [
+    "Is it the tumor spreading into my brain that causes these problems?",
+    "What does a spinal tap show?",
+    "What did they used to call stiff person syndrome?",
+    "Which cancers is it most often seen with?",
+    "What medicines calm the immune system down in this?",
+]
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    settings = assistant.settings
+    controller = ChatController(assistant)
+    feedback = FeedbackStore(settings.server.feedback_file)
+
+    def on_like(data: gr.LikeData, chat: list[dict], answers: dict) -> None:
+        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        gr.Info(feedback.record(index, data.liked, chat, answers))
+
+    def moderate(pasted: str, upload: str | None):
+        try:
+            records = read_questions(pasted, upload, settings.server.max_batch_questions)
+        except AssistantError as exc:
+            return [], None, f"⚠ {exc}"
+        rows = answer_all(assistant, records)
+        files = [str(p) for p in write_downloads(rows)]
+        errors = sum("error" in r for r in rows)
+        return table(rows), files, f"Answered {len(rows) - errors} of {len(rows)} questions."
+
+    with gr.Blocks(title="Paraneoplastic syndromes — questions answered from trusted sources") as app:
+        gr.Markdown("# Paraneoplastic syndromes of the nervous system\nAnswers come only from two Mayo Clinic "
+                    "pages, and every sentence is checked against them.")
+        with gr.Tab("Ask"):
+            banner = gr.HTML(elem_id="banner")
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=300):
+                    chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat",
+                                         feedback_options=("Like", "Dislike"))
+                    message = gr.Textbox(label="Your question", placeholder="Type a question and press Enter",
+                                         elem_id="question", autofocus=True, max_lines=6)
+                    with gr.Row():
+                        send = gr.Button("Ask", variant="primary", elem_id="ask")
+                        clear = gr.Button("New conversation")
+                    gr.Examples(EXAMPLES, inputs=message, label="Try one of these")
+                    gr.Markdown(f"<p class='disclaimer'>{DISCLAIMER}</p>")
+                with gr.Column(scale=2, min_width=280):
+                    sources = gr.HTML(elem_id="sources")
+            pending = gr.State("")
+            answers = gr.State({})
+
+            def take(text: str) -> tuple[str, str]:
+                return "", text
+
+            for trigger in (message.submit, send.click):
+                trigger(take, message, [message, pending], queue=False).then(
+                    controller.respond, [pending, chatbot, answers], [chatbot, banner, sources, answers],
+                    api_name="chat" if trigger == message.submit else False,
+                )
+            clear.click(lambda: ([], "", "", {}), None, [chatbot, banner, sources, answers], queue=False)
+            chatbot.like(on_like, [chatbot, answers], None)
+        with gr.Tab("Moderators"):
+            gr.Markdown("Paste questions (one per line) or upload a CSV (with a `question` column) or a JSONL "
+                        "file (`{\"id\": …, \"question\": …}` per line). Each gets a cited, checked answer.")
+            pasted = gr.Textbox(label="Questions, one per line", lines=6, elem_id="mod-questions")
+            upload = gr.File(label="…or upload CSV / JSONL", file_types=[".csv", ".jsonl", ".json"], type="filepath",
+                             height=120)
+            run = gr.Button("Answer all", variant="primary", elem_id="mod-run")
+            status = gr.Markdown()
+            results = gr.Dataframe(headers=["id", "question", "urgency", "answer", "faithfulness", "abstained"],
+                                   wrap=True, interactive=False, elem_id="mod-results",
+                                   column_widths=["7%", "23%", "10%", "44%", "8%", "8%"])
+            downloads = gr.File(label="Download (Markdown, CSV, JSONL)", file_count="multiple")
+            run.click(moderate, [pasted, upload], [results, downloads, status], api_name="moderate")
+    return app
+
+
+def _prepare_passage_states(assistant: Assistant) -> None:
+    """Background: the chat is usable at once; until a passage's state is ready, a question needing it
+    computes it (as slow as without the cache, once)."""
+    try:
+        assistant.prepare_passage_states()
+    except AssistantError:
+        logging.getLogger(__name__).exception("Passage states not prepared; they are computed when needed")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    assistant = Assistant(settings)
+    print("Preparing the index and models (the first run builds them; later runs take seconds)…", flush=True)
+    try:
+        assistant.warm_up(passage_states=False)
+    except AssistantError as exc:
+        print(f"assistant: {exc}", file=sys.stderr)
+        return 1
+    threading.Thread(target=_prepare_passage_states, args=(assistant,), daemon=True).start()
+    app = build_app(assistant)
+    app.queue(default_concurrency_limit=1)
+    app.launch(server_name=settings.server.host, server_port=settings.server.port, share=settings.server.share,
+               css=CSS, show_error=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""The chat page's callbacks, kept free of Gradio layout so they can be tested with fakes.
+
+``ChatController.respond`` is a generator of ``(chat, banner_html, sources_html, answers)`` states:
+the banner and evidence appear first, the draft streams, then the verified answer replaces it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from assistant.answer.pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
+from assistant.core.errors import AssistantError, InputError
+from assistant.surfaces.batch import BatchRecord, process_lines
+from assistant.surfaces.ui.render import answer_markdown, banner_html, cited_sentences, evidence_html
+
+log = logging.getLogger("assistant.ui")
+
+FRIENDLY_ERROR = ("Sorry — something went wrong on our side while answering. Please try again in a moment. "
+                  "If you feel unwell, don't wait: contact your doctor or emergency services.")
+
+ChatState = tuple[list[dict], str, str, dict]
+
+
+class ChatController:
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def respond(self, message: str, chat: list[dict] | None, answers: dict | None) -> Iterator[ChatState]:
+        chat = list(chat or [])
+        answers = dict(answers or {})
+        history = [{"role": m["role"], "content": _plain(m["content"])} for m in chat
+                   if m.get("role") in ("user", "assistant")]
+        chat.append({"role": "user", "content": message})
+        chat.append({"role": "assistant", "content": "_Checking your message…_"})
+        banner = sources = ""
+        yield list(chat), banner, sources, dict(answers)
+        try:
+            for event in self.assistant.stream(message, history):
+                if isinstance(event, TriageEvent):
+                    banner = banner_html(event.triage)
+                    yield list(chat), banner, sources, dict(answers)
+                elif isinstance(event, EvidenceEvent):
+                    sources = evidence_html(event.passages, title="Reading these sources…")
+                    chat[-1] = {"role": "assistant", "content": "_Reading the sources…_"}
+                    yield list(chat), banner, sources, dict(answers)
+                elif isinstance(event, TokenEvent):
+                    draft = chat[-1]["content"] if chat[-1]["content"].startswith("_Draft") else "_Draft, being "\
+                        "checked against the sources:_\n\n"
+                    chat[-1] = {"role": "assistant", "content": draft + event.text}
+                    yield list(chat), banner, sources, dict(answers)
+                elif isinstance(event, FinalEvent):
+                    answer = event.answer
+                    chat[-1] = {"role": "assistant", "content": answer_markdown(answer)}
+                    answers[str(len(chat) - 1)] = answer.to_json()
+                    sources = (evidence_html([p for p in answer.contexts], cited_sentences(answer))
+                               if answer.contexts else "")
+                    yield list(chat), banner, sources, dict(answers)
+        except InputError as exc:
+            chat[-1] = {"role": "assistant", "content": str(exc)}
+            yield list(chat), banner, sources, dict(answers)
+        except AssistantError as exc:
+            log.error("assistant error: %s", exc)
+            chat[-1] = {"role": "assistant", "content": f"Sorry — {exc}"}
+            yield list(chat), banner, sources, dict(answers)
+        except Exception:  # noqa: BLE001 - a patient must never see a traceback; it is logged in full
+            log.exception("internal error while answering %r", message)
+            chat[-1] = {"role": "assistant", "content": FRIENDLY_ERROR}
+            yield list(chat), banner, sources, dict(answers)
+
+
+class FeedbackStore:
+    """Appends thumbs up/down with the question, answer and citations to a JSONL file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def record(self, index: int, liked: bool | str, chat: list[dict], answers: dict) -> str:
+        answer = answers.get(str(index))
+        if answer is None:
+            return "Feedback works on finished answers only."
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "liked": liked is True or liked == "Like",
+               "question": answer["question"], "answer": answer["answer"], "citations": answer["citations"],
+               "urgency": answer["urgency"], "faithfulness": answer["faithfulness"]}
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return "Thank you — your feedback was saved for the moderators."
+
+
+def read_questions(pasted: str | None, upload: str | None, limit: int) -> list[BatchRecord | dict]:
+    """Questions from pasted lines, a CSV (column 'question', optional 'id') or the batch JSONL format."""
+    records: list[BatchRecord | dict] = []
+    if upload:
+        path = Path(upload)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() == ".csv":
+            reader = csv.DictReader(io.StringIO(text))
+            if not reader.fieldnames or "question" not in reader.fieldnames:
+                raise InputError("The CSV needs a header row with a 'question' column.")
+            for i, row in enumerate(reader, start=1):
+                records.append(BatchRecord(line=i + 1, id=row.get("id") or f"q{i}", question=row["question"] or ""))
+        else:
+            records.extend(process_lines(text.splitlines(), lambda r: {"record": r}))
+    for i, line in enumerate((pasted or "").splitlines(), start=1):
+        if line.strip():
+            records.append(BatchRecord(line=i, id=f"p{i}", question=line.strip()))
+    if not records:
+        raise InputError("Paste at least one question (one per line) or upload a CSV or JSONL file.")
+    if len(records) > limit:
+        raise InputError(f"{len(records)} questions is more than the {limit} this page answers at once.")
+    return records
+
+
+def answer_all(assistant: Assistant, records: list) -> list[dict]:
+    rows = []
+    for record in records:
+        if isinstance(record, dict) and "error" in record:
+            rows.append({"id": record.get("id"), "question": "", "error": record["error"]})
+            continue
+        record = record["record"] if isinstance(record, dict) else record
+        try:
+            rows.append({"id": record.id, **assistant.ask(record.question, record.history).to_json()})
+        except AssistantError as exc:
+            rows.append({"id": record.id, "question": record.question, "error": str(exc)})
+    return rows
+
+
+def table(rows: list[dict]) -> list[list]:
+    return [[r.get("id"), r.get("question", ""), r.get("urgency", ""), r.get("answer") or r.get("error", ""),
+             "" if r.get("faithfulness") is None else f"{r['faithfulness']:.0%}",
+             "yes" if r.get("abstained") else ""] for r in rows]
+
+
+def write_downloads(rows: list[dict], folder: Path | None = None) -> tuple[Path, Path, Path]:
+    folder = folder or Path(tempfile.mkdtemp(prefix="moderator-"))
+    jsonl, csv_path, md = folder / "answers.jsonl", folder / "answers.csv", folder / "answers.md"
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    with csv_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "question", "urgency", "answer", "faithfulness", "abstained", "sources"])
+        for r in rows:
+            sources = "; ".join(f"[{c['n']}] {c['doc_title']} › {c['section']}" for c in r.get("citations", []))
+            writer.writerow([r.get("id"), r.get("question"), r.get("urgency"), r.get("answer") or r.get("error"),
+                             r.get("faithfulness"), r.get("abstained"), sources])
+    md.write_text("\n\n".join(_markdown_entry(r) for r in rows), encoding="utf-8")
+    return md, csv_path, jsonl
+
+
+def _markdown_entry(row: dict) -> str:
+    lines = [f"## {row.get('question') or row.get('id')}"]
+    if row.get("error"):
+        return "\n\n".join(lines + [f"Error: {row['error']}"])
+    if row.get("urgency") != "none":
+        lines.append(f"**Urgency: {row['urgency']}** — {row['triage']['advice']}")
+    lines.append(row["answer"])
+    lines += [f"- [{c['n']}] {c['doc_title']} › {c['section']}: “{c['text']}”" for c in row.get("citations", [])]
+    return "\n\n".join(lines)
+
+
+def _plain(content) -> str:
+    """Chat message content as text (Gradio may hand back components or lists)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(_plain(c.get("text", "") if isinstance(c, dict) else c) for c in content)
+    return str(content)
