@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.settings import PROJECT_ROOT, Settings
-from assistant.search.embedders import HashingEmbedder
+from assistant.testing import HashingEmbedder
 
 REAL_CORPUS = PROJECT_ROOT / "corpus"
 

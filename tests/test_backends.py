@@ -8,8 +8,8 @@ import pytest
 
 from assistant.core.errors import ModelError
 from assistant.core.settings import Settings
-from assistant.llm.hf import OpenAICompatibleGenerator
-from assistant.llm.llamacpp import OpenAICompatibleJudge, make_generator, make_judge, resolve_backend
+from assistant.llm.factory import make_generator, resolve_backend
+from assistant.llm.openai_http import OpenAICompatibleGenerator, OpenAICompatibleJudge
 
 
 class FakeServer(BaseHTTPRequestHandler):
@@ -81,5 +81,5 @@ def test_settings_pick_the_backend():
     settings = Settings(generation={"backend": "openai", "openai_base_url": "http://127.0.0.1:1/v1"})
     generator = make_generator(settings)
     assert isinstance(generator, OpenAICompatibleGenerator)
-    assert isinstance(make_judge(settings, generator), OpenAICompatibleJudge)
+    assert isinstance(generator.judge(), OpenAICompatibleJudge)
     assert resolve_backend(Settings(generation={"model": "/models/some-hf-folder"})) == "transformers"

@@ -51,7 +51,7 @@ def test_fast_bench_prints_every_stage_and_leaves_the_real_index_alone(tmp_path,
 def test_torch_weight_bytes_counts_tied_output_once_and_int8_weights_as_bytes():
     import torch
 
-    from assistant.evaluation.bench import torch_weight_bytes
+    from assistant.llm.hf import torch_weight_bytes
 
     class Tiny(torch.nn.Module):
         def __init__(self):

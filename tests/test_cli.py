@@ -51,7 +51,7 @@ def test_every_help_page_renders(command, capsys):
 
 def test_batch_reports_bad_lines_and_processes_the_rest(tmp_path, capsys, monkeypatch, toy_env):
     import assistant.surfaces.cli as cli
-    from assistant.search.embedders import HashingEmbedder
+    from assistant.testing import HashingEmbedder
 
     monkeypatch.setattr(cli, "Components", _fake_components(HashingEmbedder(dimension=64)))
     lines = [
@@ -88,7 +88,7 @@ def test_batch_missing_input_file(tmp_path, capsys):
 
 def test_fast_eval_run_writes_report_plots_and_compares(tmp_path, capsys, monkeypatch, toy_env):
     import assistant.evaluation.run as run_module
-    from assistant.search.embedders import HashingEmbedder
+    from assistant.testing import HashingEmbedder
 
     monkeypatch.setattr(run_module, "Components", _fake_components(HashingEmbedder(dimension=64)))
     monkeypatch.setenv("ASSISTANT_TRIAGE__USE_EMBEDDINGS", "false")

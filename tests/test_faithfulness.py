@@ -3,7 +3,7 @@ import json
 from assistant.evaluation.faithfulness import FaithfulnessScorer, score_file
 from assistant.evaluation.faithfulness_val import validate
 from assistant.surfaces.cli import main
-from tests.conftest import FakeJudge
+from assistant.testing import FakeJudge
 
 CONTEXTS = ["The immune system attacks nerves.", "Steroids calm the immune system."]
 

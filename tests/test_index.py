@@ -38,7 +38,7 @@ def test_corpus_change_makes_it_stale(toy_settings, fake_embedder):
 
 
 def test_embedder_or_chunking_change_makes_it_stale(toy_settings, fake_embedder):
-    from assistant.search.embedders import HashingEmbedder
+    from assistant.testing import HashingEmbedder
 
     messages: list[str] = []
     store(toy_settings, fake_embedder, messages).ensure()

@@ -5,8 +5,7 @@ import pytest
 
 from assistant.core.types import Chunk, Passage
 from assistant.llm.kvblocks import common_prefix, split_prompt
-from assistant.llm.prompts import build_messages, library_pieces, passage_header, prompt_pieces
-from assistant.llm.protocols import judge_messages
+from assistant.llm.prompts import build_messages, judge_messages, library_pieces, passage_header, prompt_pieces
 
 
 def test_split_marks_every_registered_text_and_ends_with_live_text():
@@ -104,7 +103,7 @@ def _messages(user: str) -> list[dict[str, str]]:
 def _plain_logits_in_the_same_batches(plain, blocks, user: str) -> np.ndarray:
     """Reference: the same tokens, fully attended, evaluated in the same pieces as the block path
     (llama.cpp's numbers depend a little on how a prompt is split into batches)."""
-    from assistant.llm.llamacpp import chatml
+    from assistant.llm.prompts import chatml
 
     tokens, layout = blocks.blocks.tokens(chatml(_messages(user)))
     ends = [start for start, _ in layout[1:]] + [len(tokens)]

@@ -12,7 +12,8 @@ import time
 import httpx
 import pytest
 
-from assistant.answer.pipeline import Assistant, check_answer_contract
+from assistant.answer.citations import check_answer_contract
+from assistant.answer.pipeline import Assistant
 from assistant.core.settings import Settings
 from assistant.search.bundled import bundled_gguf
 from tests.conftest import free_port
@@ -63,7 +64,7 @@ def test_answer_streams_from_the_server_and_is_verified_by_it(remote_bot):
     answer = remote_bot.ask("Is it the tumor spreading into my brain that causes these problems?")
     assert check_answer_contract(answer) == []
     assert remote_bot.generator.name == "openai-compatible:bundled"
-    assert answer.details.get("draft"), "nothing was streamed from the server"
+    assert answer.details.draft, "nothing was streamed from the server"
     if not answer.abstained:
         assert answer.citations and answer.faithfulness == 1.0
         assert re.search(r"\b(?:not|no|isn't|aren't|doesn't)\b", answer.answer, re.IGNORECASE), answer.answer

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from assistant.answer.pipeline import Assistant, check_answer_contract
+from assistant.answer.citations import check_answer_contract
+from assistant.answer.pipeline import Assistant
 from assistant.core.settings import Settings
 
 pytestmark = pytest.mark.model

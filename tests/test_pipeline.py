@@ -2,6 +2,7 @@
 
 import pytest
 
+from assistant.answer.citations import check_answer_contract
 from assistant.answer.components import Components
 from assistant.answer.pipeline import (
     Assistant,
@@ -9,10 +10,8 @@ from assistant.answer.pipeline import (
     FinalEvent,
     TokenEvent,
     TriageEvent,
-    check_answer_contract,
 )
-from assistant.llm.hf import FakeGenerator
-from tests.conftest import FakeJudge
+from assistant.testing import FakeGenerator, FakeJudge, FakePieceCache
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def test_events_come_in_order_and_the_answer_keeps_the_contract(make_bot):
     assert "Tumor cells spread" not in answer.answer  # unsupported: dropped
     assert answer.answer.startswith("The immune system attacks nerves.")
     assert check_answer_contract(answer) == []
-    assert answer.faithfulness == 1.0 and answer.details["draft_faithfulness"] == 0.5
+    assert answer.faithfulness == 1.0 and answer.details.draft_faithfulness == 0.5
     assert set(answer.timings_ms) >= {"triage", "retrieve", "generate", "verify", "total", "first_token"}
 
 
@@ -58,7 +57,7 @@ def test_model_saying_sources_do_not_cover_it_abstains(make_bot):
 
 def test_nothing_supported_falls_back_to_quoting_the_sources(make_bot):
     answer = make_bot("Steroids cure everything [2].").ask("What do steroids do to the immune system?")
-    assert not answer.abstained and answer.details["extractive"]
+    assert not answer.abstained and answer.details.extractive
     assert "“Steroids calm the immune system.”" in answer.answer
     assert check_answer_contract(answer) == []
 
@@ -129,7 +128,7 @@ def test_follow_up_is_rewritten_from_the_history(make_bot):
     history = [{"role": "user", "content": "Tell me about Beta syndrome"},
                {"role": "assistant", "content": "..."}]
     answer = bot.ask("Is it long?", history)
-    assert answer.details["standalone_question"] == "Is beta syndrome long?"
+    assert answer.details.standalone_question == "Is beta syndrome long?"
     assert "Beta syndrome" in answer.contexts[0].chunk.text
 
 
@@ -140,33 +139,22 @@ def test_empty_question_is_an_input_error(make_bot):
         make_bot().ask("   ")
 
 
-class SureJudge(FakeJudge):
-    """A FakeJudge that also answers the coverage question, always with the same P(Yes)."""
-
-    def __init__(self, coverage: float) -> None:
-        super().__init__()
-        self.coverage = coverage
-
-    def yes_probability(self, messages):
-        return self.coverage
-
-
-@pytest.mark.parametrize("judge", [SureJudge(0.5), FakeJudge()], ids=["unsure", "no-coverage-score"])
+@pytest.mark.parametrize("judge", [FakeJudge(yes=0.5), FakeJudge()], ids=["unsure", "no-coverage-score"])
 def test_question_naming_what_the_sources_never_mention_abstains(make_bot, judge):
     bot = make_bot("The immune system attacks nerves [1].", judge=judge)
     answer = bot.ask("Does the anti-Hu antibody mean the immune system attacks nerves?")
-    assert answer.abstained and answer.details["unknown_names"] == ["anti-Hu"]
+    assert answer.abstained and answer.details.unknown_names == ["anti-Hu"]
     assert answer.answer.startswith("My sources don't mention “anti-Hu”") and bot.generator.prompts == []
 
 
 def test_unknown_name_is_answered_when_the_model_is_sure_the_passages_cover_it(make_bot):
-    bot = make_bot("The immune system attacks nerves [1].", judge=SureJudge(0.9))
+    bot = make_bot("The immune system attacks nerves [1].", judge=FakeJudge(yes=0.9))
     answer = bot.ask("I live in Texas: what does the immune system do to nerves?")
     assert not answer.abstained and answer.answer.startswith("The immune system attacks nerves.")
 
 
 def test_unsure_model_abstains_even_without_unknown_names(make_bot):
-    bot = make_bot("The immune system attacks nerves [1].", judge=SureJudge(0.2))
+    bot = make_bot("The immune system attacks nerves [1].", judge=FakeJudge(yes=0.2))
     assert bot.ask("Does the immune system attack nerves?").abstained
 
 
@@ -178,28 +166,13 @@ def test_abbreviation_the_sources_spell_out_is_expanded_before_retrieval(make_bo
         answer = make_bot("Another long bullet [1].").ask("Is BS long?")
     finally:
         del names.ABBREVIATIONS["BS"]
-    assert answer.details["standalone_question"] == "Is BS (Beta syndrome) long?"
+    assert answer.details.standalone_question == "Is BS (Beta syndrome) long?"
     assert "Beta syndrome" in answer.contexts[0].chunk.text and not answer.abstained
 
 
-class PieceCachingGenerator(FakeGenerator):
-    """A fake with llama.cpp's passage-cache hooks: records what it was asked to cache."""
-
-    def __init__(self, responses, block_tokens):
-        super().__init__(responses)
-        self.block_tokens = block_tokens
-        self.cached: list[list[str]] = []
-        self.kept: list[str] | None = None
-
-    def cache_pieces(self, texts):
-        self.cached.append(list(texts))
-
-    def forget_saved_except(self, texts):
-        self.kept = list(texts)
-
-
 def _caching_bot(make_bot, block_tokens):
-    generator = PieceCachingGenerator(["The immune system attacks nerves [1]."], block_tokens)
+    cache = FakePieceCache(block_tokens)
+    generator = FakeGenerator(["The immune system attacks nerves [1]."], piece_cache=cache)
     return make_bot(generator=generator, generation={"passage_cache_tokens": block_tokens}), generator
 
 
@@ -208,19 +181,20 @@ def test_passage_states_are_prepared_one_piece_at_a_time_and_prompts_are_made_of
     count = bot.prepare_passage_states()
     chunks = bot.components.retriever().index.chunks
     assert count == len(chunks) * (bot.settings.generation.passages + 1)  # every rank, and the judge's
-    assert all(len(batch) == 1 for batch in generator.cached) and len(generator.cached) == count
-    assert generator.kept == [batch[0] for batch in generator.cached]
+    assert all(len(batch) == 1 for batch in generator.piece_cache.cached) and len(generator.piece_cache.cached) == count
+    assert generator.piece_cache.kept == [batch[0] for batch in generator.piece_cache.cached]
     bot.ask("Does the immune system attack nerves?")
     user = generator.prompts[-1][1]["content"]
-    numbered = [piece for piece in generator.cached[-1] if not piece.startswith("Passage:\n")]
-    judged = [piece for piece in generator.cached[-1] if piece.startswith("Passage:\n")]
+    numbered = [piece for piece in generator.piece_cache.cached[-1] if not piece.startswith("Passage:\n")]
+    judged = [piece for piece in generator.piece_cache.cached[-1] if piece.startswith("Passage:\n")]
     assert len(numbered) == len(judged) == bot.settings.generation.passages
     assert user == "".join(numbered) + "\n\nQuestion: Does the immune system attack nerves?"
 
 
 def test_no_passage_states_when_the_library_exceeds_the_budget(make_bot):
     bot, generator = _caching_bot(make_bot, block_tokens=10)
-    assert bot.prepare_passage_states() == 0 and generator.cached == [] and generator.kept is None
+    cache = generator.piece_cache
+    assert bot.prepare_passage_states() == 0 and cache.cached == [] and cache.kept is None
 
 
 def test_key_sentences_can_follow_the_question_when_turned_on(make_bot):
@@ -233,7 +207,7 @@ def test_key_sentences_can_follow_the_question_when_turned_on(make_bot):
 def test_a_kind_of_question_no_passage_addresses_is_declined_before_generation(make_bot):
     bot = make_bot("should not be used")
     answer = bot.ask("Is the immune system attack on nerves inherited? Could my kids get it?")
-    assert answer.abstained and answer.details["question_kind"] == "inheritance"
+    assert answer.abstained and answer.details.question_kind == "inheritance"
     assert answer.answer.startswith("My sources don't say whether these syndromes run in families")
     assert bot.generator.prompts == [] and answer.citations == []
 
@@ -242,22 +216,22 @@ def test_an_answer_that_never_addresses_the_questions_focus_is_not_given(make_bo
     bot = make_bot("The immune system attacks nerves [1].",
                    verify={"min_coverage": 0.05, "min_relevance": 0.0, "min_quote_score": 0.99})
     answer = bot.ask("Is a long bullet bad?")
-    assert answer.abstained and answer.details["unaddressed_focus"] == ["long", "bullet"]
+    assert answer.abstained and answer.details.unaddressed_focus == ["long", "bullet"]
     assert answer.answer.startswith("My sources don't say anything about “long” or “bullet”.")
 
 
-@pytest.mark.parametrize("judge", [SureJudge(0.5), FakeJudge()], ids=["unsure", "no-coverage-score"])
+@pytest.mark.parametrize("judge", [FakeJudge(yes=0.5), FakeJudge()], ids=["unsure", "no-coverage-score"])
 def test_a_question_about_a_word_no_source_uses_is_declined_unless_the_model_is_sure(make_bot, judge):
     """Opt-in (verify.unknown_focus_min_answerable, off by default: patients' own words trip it too)."""
     bot = make_bot("The immune system attacks nerves [1].", judge=judge,
                    verify={"min_coverage": 0.05, "min_relevance": 0.0, "min_quote_score": 0.1,
                            "unknown_focus_min_answerable": 0.7})
     answer = bot.ask("Does the immune system attack nerves because of coffee?")
-    assert answer.abstained and answer.details["unknown_focus"] == ["coffe"] and bot.generator.prompts == []
+    assert answer.abstained and answer.details.unknown_focus == ["coffe"] and bot.generator.prompts == []
     assert answer.answer.startswith("My sources don't mention “coffee”")
 
 
 def test_a_sentence_restating_a_yes_no_question_gives_way_to_the_source(make_bot):
     answer = make_bot("Steroids calm the immune system [1].").ask("Do steroids calm the immune system?")
     assert answer.answer == "Here is what my sources say: “Steroids calm the immune system.” [1]"
-    assert answer.details["verification"][0]["restates"] and check_answer_contract(answer) == []
+    assert answer.details.verification[0].restates and check_answer_contract(answer) == []

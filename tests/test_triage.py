@@ -4,7 +4,7 @@ import pytest
 
 from assistant.core.settings import TriageSettings
 from assistant.guard.triage import Triager
-from assistant.search.embedders import HashingEmbedder
+from assistant.testing import HashingEmbedder
 
 RULES_ONLY = Triager(TriageSettings(use_embeddings=False))
 

@@ -8,7 +8,6 @@ import pytest
 from assistant.answer.components import Components
 from assistant.answer.pipeline import Assistant
 from assistant.core.errors import InputError
-from assistant.llm.hf import FakeGenerator
 from assistant.surfaces.ui.callbacks import (
     FRIENDLY_ERROR,
     ChatController,
@@ -17,7 +16,7 @@ from assistant.surfaces.ui.callbacks import (
     read_questions,
     write_downloads,
 )
-from tests.conftest import FakeJudge
+from assistant.testing import FakeGenerator, FakeJudge
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from assistant.answer.verify import Verifier, split_draft
 from assistant.core.types import Chunk, Passage
-from tests.conftest import FakeJudge
+from assistant.testing import FakeJudge
 
 
 def passages(*texts: str) -> list[Passage]:

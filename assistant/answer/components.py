@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
 from assistant.guard.triage import Triager
 from assistant.search.embedders import Embedder, SentenceTransformerEmbedder
-from assistant.search.index import IndexStore, LoadedIndex, log_to_stderr
+from assistant.search.index import IndexStore, LoadedIndex
 from assistant.search.retriever import Retriever
 
 

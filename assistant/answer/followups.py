@@ -32,6 +32,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer.grounding import ENTITIES, Lexicon
+from assistant.core.types import Chunk
 
 # "it", or "this"/"that" standing alone ("is that treatable?"), not "these syndromes" or "this test".
 _POINTER = re.compile(r"\b(?:it|its)\b|\b(?:this|that|these|those)\b(?=\s*(?:[?.!,;:]|$|\s+(?:is|are|was|were|be|"
@@ -120,3 +121,14 @@ def _ask_again(previous: str, new: str, terms: Sequence[str]) -> str:
     tail = new.split()[-1].lower() if len(new.split()) > 1 else ""
     pattern = re.escape(old) + (rf"(?:\s+{re.escape(tail)})?" if tail else "")
     return re.sub(pattern, new, previous, count=1, flags=re.IGNORECASE)
+
+
+def topic_terms(chunks: Sequence[Chunk]) -> list[str]:
+    """Named things a follow-up may refer back to: the lead terms of bullets, e.g. "Stiff person syndrome"."""
+    terms = []
+    for chunk in chunks:
+        for line in re.split(r"\n-\s+|\n\n", chunk.text):
+            head = re.match(r"^\s*([A-Z][\w' -]{2,60}?)(?: \([^)]*\))?\.\s", line + " ")
+            if head and len(head.group(1).split()) <= 5:
+                terms.append(head.group(1).strip())
+    return sorted(set(terms), key=len, reverse=True)

@@ -37,7 +37,11 @@ from dataclasses import dataclass
 
 from assistant.answer.evidence import focus_share
 from assistant.answer.grounding import _GENERIC_TOPIC, ENTITIES, LAY_TERMS, Lexicon, stems
+from assistant.core.settings import VerifySettings
 from assistant.core.text import sentences
+from assistant.core.types import AnswerDetails, Passage
+from assistant.guard.names import unknown_names
+from assistant.llm.prompts import passage_text
 
 
 @dataclass(frozen=True)
@@ -199,3 +203,47 @@ def unknown_focus(question: str, lexicon: Lexicon) -> list[str]:
     """
     lay = {s for word in LAY_TERMS for s in stems(word)}
     return [w for w in focus_words(question) if w not in lexicon.vocabulary and w not in lay]
+
+
+def before_generation(query: str, passages: Sequence[Passage], settings: VerifySettings,
+                      details: AnswerDetails) -> str | None:
+    """Why to abstain before asking the model ("" for the general message), or None to go on: no
+    passage is close to the question, or the question is of a kind no shown passage addresses."""
+    best = max((p.dense_score or 0.0 for p in passages), default=0.0)
+    if best < settings.min_coverage:
+        return ""
+    kind = question_kind(query)
+    if kind is not None:
+        details.question_kind = kind.name
+        if not kind.addressed_by([passage_text(p.chunk) for p in passages]):
+            return kind.lead
+    return None
+
+
+def uncovered(query: str, covered: float | None, settings: VerifySettings, corpus_text: str, lexicon: Lexicon,
+              details: AnswerDetails) -> str | None:
+    """Why to abstain once the model has said how sure it is that the passages answer (``covered``,
+    None when the judge cannot say): "" for the general message, or None to go on.
+
+    A name the sources never use ("anti-Hu", "Texas"), or a word the question is about that no source
+    uses and no patient's word maps to ("coffee", "lupus", "vaccine"), needs the model to be fairly sure
+    the passages answer anyway: on the gold set it otherwise answered from the nearest passage. (On the
+    131 dev questions only unanswerable ones have such a word.)"""
+    if covered is not None and covered < settings.min_answerable:
+        return ""
+    unknown = unknown_names(query, corpus_text)
+    if unknown:
+        details.unknown_names = unknown
+    strange = unknown_focus(query, lexicon) if settings.unknown_focus_min_answerable > 0 else []
+    if strange:
+        details.unknown_focus = strange
+    bar = max([settings.unknown_name_min_answerable] * bool(unknown)
+              + [settings.unknown_focus_min_answerable] * bool(strange), default=0.0)
+    if (unknown or strange) and (covered is None or covered < bar):
+        if unknown:
+            quoted = [f"“{n}”" for n in unknown[:3]]
+            names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+        else:
+            names = focus_phrase(query, strange)
+        return f"My sources don't mention {names}, so I can't answer that reliably."
+    return None

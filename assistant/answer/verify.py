@@ -42,7 +42,8 @@ from assistant.answer.grounding import Lexicon, entities_in
 from assistant.core.text import sentences
 from assistant.core.types import Passage
 from assistant.guard.safety import has_dose, is_personal_diagnosis
-from assistant.llm.protocols import SHORT_STATEMENT_WORDS, Judge
+from assistant.llm.prompts import SHORT_STATEMENT_WORDS
+from assistant.llm.protocols import Judge
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # What the prompt looks like, never part of an answer: "Passages:", "[2] (Imaging tests)", "(Medications)".

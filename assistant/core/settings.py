@@ -15,7 +15,7 @@ The CLI derives one flag per scalar field, e.g. ``--retrieval-k 8`` (see :func:`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_origin
 
 import platformdirs
 from pydantic import BaseModel, Field
@@ -41,6 +41,10 @@ class PathSettings(BaseModel):
     cache_dir: Path = Field(
         default_factory=_default_cache_dir,
         description="Folder for converted model files (unpacked embedders, bf16 generator cache).",
+    )
+    passage_states_dir: Path | None = Field(
+        default=None,
+        description="Folder for saved llama.cpp passage states (default: <cache_dir>/kv-blocks).",
     )
 
 
@@ -399,6 +403,6 @@ def flag_specs() -> list[tuple[str, str, type, str]]:
             annotation = field.annotation
             if annotation in _SCALARS:
                 specs.append((section_name, name, annotation, field.description or ""))
-            elif getattr(annotation, "__origin__", None) is Literal:
+            elif get_origin(annotation) is Literal:
                 specs.append((section_name, name, str, field.description or ""))
     return specs

@@ -11,6 +11,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Urgency = Literal["emergency", "urgent", "none"]
+URGENCIES: tuple[Urgency, ...] = ("emergency", "urgent", "none")  # most urgent first
+
+
+def severity(urgency: Urgency) -> int:
+    """Higher is more urgent, for comparing two triage results.
+
+    >>> sorted(URGENCIES, key=severity)
+    ['none', 'urgent', 'emergency']
+    """
+    return len(URGENCIES) - 1 - URGENCIES.index(urgency)
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,54 @@ class Citation:
     text: str
 
 
+@dataclass(frozen=True)
+class EvidenceNote:
+    """A source sentence picked as answering the question, before generation."""
+
+    sentence: str
+    n: int  # the passage it is in (1-based, as cited)
+    score: float
+
+
+@dataclass(frozen=True)
+class CheckedSentence:
+    """What the verifier decided about one sentence of the model's draft."""
+
+    sentence: str
+    cited: list[int]  # the passage numbers the draft cited
+    supported_by: list[int]  # the passages found to support it
+    score: float  # the judge's P(supported), best over the passages tried
+    kept: bool
+    reason: str  # why, e.g. "copied from [2]", "judge 0.93 on [1]", "number 500 is in no source"
+    restates: bool  # kept, but it only repeats the question's words
+
+
+@dataclass
+class AnswerDetails:
+    """How an answer came about: extra fields of the Answer's JSON (each present once it is known).
+
+    >>> AnswerDetails(request="question", quoted=1).to_json()
+    {'request': 'question', 'quoted': 1}
+    """
+
+    request: str | None = None  # "question", "emergency", "dosing", "prognosis", "diagnosis", "injection"
+    standalone_question: str | None = None  # what retrieval and the model saw (follow-ups completed)
+    question_kind: str | None = None  # a kind the sources must address, e.g. "inheritance"
+    evidence: list[EvidenceNote] | None = None  # the source sentences picked before generation
+    answerable: float | None = None  # the model's P(Yes) that the passages answer the question
+    unknown_names: list[str] | None = None  # names in the question that no source uses
+    unknown_focus: list[str] | None = None  # words the question is about that no source uses
+    unaddressed_focus: list[str] | None = None  # focus words the composed answer never addressed
+    draft: str | None = None  # the model's raw draft, before checking
+    verification: list[CheckedSentence] | None = None  # one verdict per draft sentence
+    draft_faithfulness: float | None = None  # share of draft sentences that passed
+    quoted: int | None = None  # how many shown sentences are verbatim source quotes
+    extractive: bool | None = None  # every shown sentence is a quote
+
+    def to_json(self) -> dict:
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+
 @dataclass
 class Answer:
     """The result of one question; ``to_json()`` gives the contract's JSON object."""
@@ -131,7 +189,7 @@ class Answer:
     faithfulness: float | None = None
     timings_ms: dict[str, int] = field(default_factory=dict)
     id: str | None = None
-    details: dict = field(default_factory=dict)  # extra fields: verification verdicts, request kind, ...
+    details: AnswerDetails = field(default_factory=AnswerDetails)
 
     def to_json(self) -> dict:
         """The contract's object; urgency and triage come first, so emergency advice leads."""
@@ -151,5 +209,5 @@ class Answer:
             faithfulness=self.faithfulness,
             timings_ms=dict(self.timings_ms),
         )
-        data.update(self.details)
+        data.update(self.details.to_json())
         return data

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.answer.pipeline import Assistant, check_answer_contract
+from assistant.answer.citations import check_answer_contract
+from assistant.answer.pipeline import Assistant
 from assistant.answer.verify import split_draft
 from assistant.core.settings import Settings
 from assistant.core.types import Answer

@@ -30,12 +30,11 @@ from assistant.answer.pipeline import Assistant, EvidenceEvent, FinalEvent, Toke
 from assistant.core.settings import Settings
 from assistant.core.text import sentences
 from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, load_gold
-from assistant.evaluation.run import QuotingGenerator
 from assistant.evaluation.triage_eval import DEFAULT_SET, load_labelled
-from assistant.llm.llamacpp import resolve_backend
+from assistant.llm.factory import resolve_backend
 from assistant.llm.prompts import passage_text
-from assistant.llm.protocols import OverlapJudge
 from assistant.search.index import IndexStore, vector_index
+from assistant.testing import OverlapJudge, QuotingGenerator
 
 TARGETS = {  # issue 7, on this machine
     "first_evidence_s": 0.3, "first_token_s": 2.0, "final_s": 8.0, "bandwidth_share": 0.6,
@@ -125,7 +124,6 @@ def per_item_ms(function: Callable[[object], object], items, repeats: int) -> di
 def bench_answers(assistant: Assistant, questions: list[str]) -> dict:
     """Stage times (s) per question from the event stream; decode tokens/s from the draft's tokens."""
     evidence, first, final, decode = [], [], [], []
-    count_tokens = getattr(assistant.generator, "count_tokens", None)
     for question in questions:
         start = time.perf_counter()
         token_times: list[float] = []
@@ -141,7 +139,7 @@ def bench_answers(assistant: Assistant, questions: list[str]) -> dict:
                 final.append(now)
         if token_times:
             first.append(token_times[0])
-            tokens = count_tokens("".join(pieces)) if count_tokens else len(pieces)
+            tokens = assistant.generator.count_tokens("".join(pieces))
             if tokens > 1 and token_times[-1] > token_times[0]:
                 decode.append((tokens - 1) / (token_times[-1] - token_times[0]))
     return {"questions": len(questions), "first_evidence_s": summary(evidence),
@@ -165,35 +163,6 @@ def copy_bandwidth_gbs(megabytes: int = 256, repeats: int = 5) -> dict[str, floa
     return result
 
 
-def weight_bytes(generator) -> int | None:
-    """Bytes of weights one decode step reads: the GGUF file, or the torch model's parameters."""
-    llama = getattr(generator, "llama", None)
-    if llama is not None and getattr(llama, "model_path", None):
-        return Path(llama.model_path).stat().st_size
-    model = getattr(generator, "model", None)
-    return torch_weight_bytes(model) if model is not None and hasattr(model, "modules") else None
-
-
-def torch_weight_bytes(model) -> int:
-    """Bytes a decode step reads: every layer's weights (int8-packed ones included) once, without the
-    input embedding table (one row per token) unless it doubles as the output layer (tied weights)."""
-    import torch
-
-    total, seen = 0, set()
-    for module in model.modules():
-        if isinstance(module, torch.nn.Embedding):
-            continue
-        if isinstance(module, torch.ao.nn.quantized.dynamic.Linear):
-            packed = [module.weight(), module.bias()]
-            total += sum(t.numel() * t.element_size() for t in packed if t is not None)
-            continue
-        for parameter in module.parameters(recurse=False):
-            if id(parameter) not in seen:
-                seen.add(id(parameter))
-                total += parameter.numel() * parameter.element_size()
-    return total
-
-
 def peak_rss_gb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)  # Linux: KiB
 
@@ -208,10 +177,12 @@ def bench_questions(count: int) -> list[str]:
 def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str], None], scratch: Path) -> dict:
     embedder = None
     if args.fast:  # fake embedder: keep its index away from the real one
-        from assistant.search.embedders import HashingEmbedder
+        from assistant.testing import HashingEmbedder
 
         embedder = HashingEmbedder(256)
         settings = settings.with_overrides({"paths": {"index_dir": scratch / "index"}})
+    if args.fresh_passage_states:  # measure the first run's preparation
+        settings = settings.with_overrides({"paths": {"passage_states_dir": scratch / "kv-blocks"}})
     parts = Components(settings, embedder=embedder, progress=False, log=lambda message: None)
     assistant = (Assistant(settings, parts, QuotingGenerator(), OverlapJudge()) if args.fast
                  else Assistant(settings, parts))
@@ -221,12 +192,11 @@ def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str],
     log("index build…")
     result["index_build"] = bench_index_build(settings, parts, args.repeats)
     log("loading the models…")
-    if args.fresh_passage_states and hasattr(assistant.generator, "blocks_dir"):
-        assistant.generator.blocks_dir = scratch / "kv-blocks"  # measure the first run's preparation
     started = time.perf_counter()
     assistant.warm_up()
     result["warm_up_s"] = round(time.perf_counter() - started, 1)
-    result["passage_states"] = passage_states(assistant.generator)
+    cache = assistant.generator.piece_cache
+    result["passage_states"] = cache.stats() if cache is not None else None
     log(f"answering {args.questions} gold questions…")
     result["answers"] = bench_answers(assistant, bench_questions(args.questions))
     result["peak_rss_gb"] = peak_rss_gb()  # before the synthetic vectors below inflate it
@@ -246,18 +216,9 @@ def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str],
                                                   args.sizes, args.repeats)
     log("memory bandwidth…")
     result["bandwidth_gbs"] = copy_bandwidth_gbs()
-    result["weight_bytes"] = weight_bytes(assistant.generator)
+    result["weight_bytes"] = assistant.generator.weight_bytes()
     result["bandwidth_bound"] = bandwidth_bound(result)
     return result
-
-
-def passage_states(generator) -> dict | None:
-    """What the llama.cpp passage cache holds after warm-up (None when it is off)."""
-    blocks = getattr(generator, "blocks", None)
-    if blocks is None:
-        return None
-    return {"pieces": len(blocks.blocks), "tokens": blocks.cached_tokens, "computed": blocks.computed,
-            "megabytes": round(sum(len(b.state) for b in blocks.blocks.values()) / 1e6, 1)}
 
 
 def bandwidth_bound(result: dict) -> dict | None:

@@ -124,9 +124,9 @@ def score_file(scorer: FaithfulnessScorer, source: Path, out: Path) -> tuple[int
 
 
 def run_faithfulness(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.llm.llamacpp import make_generator, make_judge
+    from assistant.llm.factory import make_judge
 
-    judge = make_judge(settings, make_generator(settings))
+    judge = make_judge(settings)
     scorer = FaithfulnessScorer(judge, settings.verify.threshold)
     done, skipped = score_file(scorer, args.input, args.out)
     print(f"Scored {done} answers into {args.out}; skipped {skipped} malformed lines.", file=sys.stderr)

@@ -16,7 +16,7 @@ from assistant.core.errors import InputError
 from assistant.core.settings import PROJECT_ROOT, Settings
 from assistant.evaluation.faithfulness import FaithfulnessScorer
 from assistant.evaluation.metrics import auroc, balanced_accuracy
-from assistant.llm.protocols import OverlapJudge
+from assistant.testing import OverlapJudge
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "faithfulness_val.jsonl"
 OVERLAP_THRESHOLD = 0.5
@@ -53,13 +53,13 @@ def validate(scorer: FaithfulnessScorer, rows: list[dict]) -> dict:
 
 
 def run_validation(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.llm.llamacpp import make_generator, make_judge
+    from assistant.llm.factory import make_judge
 
     path: Path = args.set or DEFAULT_SET
     if not path.is_file():
         raise InputError(f"{path} not found.")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    scorer = FaithfulnessScorer(make_judge(settings, make_generator(settings)), settings.verify.threshold)
+    scorer = FaithfulnessScorer(make_judge(settings), settings.verify.threshold)
     result = validate(scorer, rows)
     if args.json:
         print(json.dumps(result, indent=2))

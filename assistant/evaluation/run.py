@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.answer.components import Components
@@ -31,19 +29,9 @@ from assistant.evaluation.claims_eval import markdown as claims_markdown
 from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, TEST_GOLD, evaluate_retriever, load_gold, markdown_table
 from assistant.evaluation.triage_eval import DEFAULT_SET, TEST_SET, evaluate_triage, load_labelled
 from assistant.evaluation.triage_eval import markdown_report as triage_markdown
-from assistant.llm.protocols import OverlapJudge
+from assistant.testing import OverlapJudge, QuotingGenerator
 
 REPORTS = PROJECT_ROOT / "eval" / "reports"
-
-
-class QuotingGenerator:
-    """Fast-mode stand-in: answers with the first sentence of passage [1], cited."""
-
-    name = "quoting-fake"
-
-    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
-        match = re.search(r"\[1\] \([^)]*\) (.+?[.!?])(?:\s|$)", messages[-1]["content"], re.S)
-        yield (match.group(1) + " [1]") if match else "My sources don't cover this."
 
 
 def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path) -> dict:

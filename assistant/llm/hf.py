@@ -1,65 +1,31 @@
-"""Text generators behind one small Protocol: ``stream(messages, max_new_tokens)`` yields text pieces.
+"""The transformers backend: any causal LM (the bundled Qwen2.5-Coder-1.5B-Instruct converted once to
+bf16, a local folder, or a Hugging Face id already in the local cache) on the CPU, greedy decoding;
+and its judge, which shares the loaded model.
 
-* ``TransformersGenerator`` — the bundled Qwen2.5-Coder-1.5B-Instruct (converted once to bf16), or any
-  local folder / locally cached Hugging Face id; runs on the CPU, greedy decoding.
-* ``OpenAICompatibleGenerator`` — a chat-completions endpoint (vLLM, llama.cpp server, TGI).
-* ``FakeGenerator`` — queued responses for tests (simonw/llm's MockModel pattern).
-
->>> fake = FakeGenerator(["Hello there [1]."])
->>> "".join(fake.stream([{"role": "user", "content": "hi"}]))
-'Hello there [1].'
->>> fake.prompts[0][-1]["content"]
-'hi'
+Cheap to construct; the model loads in ``warm_up()`` (nothing is downloaded).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from assistant.core.errors import ModelError
-
-BUNDLED_GENERATOR = "bundled"
-
-
-@runtime_checkable
-class Generator(Protocol):
-    """Streams a chat completion as text pieces."""
-
-    name: str
-
-    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]: ...
-
-
-class FakeGenerator:
-    """Replies with queued responses, in order, word by word; remembers every prompt it got."""
-
-    name = "fake"
-
-    def __init__(self, responses: list[str] | None = None, default: str = "My sources don't cover this.") -> None:
-        self.responses = list(responses or [])
-        self.default = default
-        self.prompts: list[list[dict[str, str]]] = []
-
-    def enqueue(self, *responses: str) -> None:
-        self.responses.extend(responses)
-
-    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
-        self.prompts.append(messages)
-        text = self.responses.pop(0) if self.responses else self.default
-        yield from re.findall(r"\S+\s*", text)
+from assistant.core.log import log_to_stderr
+from assistant.core.offline import hf_offline
+from assistant.llm.prompts import judge_messages
+from assistant.llm.protocols import Judge, Messages, PieceCache, yes_no_ids
+from assistant.search.bundled import BUNDLED_GENERATOR
 
 
 class TransformersGenerator:
-    """A causal LM from transformers on the CPU. Cheap to construct; loads in ``warm_up()``."""
+    """A causal LM from transformers on the CPU; ``dtype`` "int8" quantises its linear layers."""
+
+    piece_cache: PieceCache | None = None  # transformers keeps no passage states here
 
     def __init__(self, model: str, cache_dir: Path, threads: int | None = None,
-                 log=print, dtype: str = "float32", min_new_tokens: int = 12) -> None:
+                 log: Callable[[str], None] = log_to_stderr, dtype: str = "float32", min_new_tokens: int = 12) -> None:
         self.min_new_tokens = min_new_tokens
         self.name = model
         self._cache_dir = cache_dir
@@ -68,17 +34,15 @@ class TransformersGenerator:
         self._log = log
         self.model = None
         self.tokenizer = None
-        self._lock = threading.Lock()  # one generation at a time per loaded model
+        self.lock = threading.Lock()  # one forward pass at a time per loaded model (generation or judging)
 
     def warm_up(self) -> None:
         if self.model is not None:
             return
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        hf_offline()
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
         if self._threads:
             torch.set_num_threads(self._threads)
         location = self._location()
@@ -102,17 +66,23 @@ class TransformersGenerator:
             return str(bundled_generator_dir(self._cache_dir, log=self._log))
         return self.name
 
+    def judge(self) -> Judge:
+        return TransformersJudge(self)
+
     def count_tokens(self, text: str) -> int:
         self.warm_up()
         return len(self.tokenizer(text, add_special_tokens=False).input_ids)
 
-    def prompt_ids(self, messages: list[dict[str, str]]):
+    def weight_bytes(self) -> int | None:
+        return torch_weight_bytes(self.model) if self.model is not None else None
+
+    def prompt_ids(self, messages: Messages):
         """Token ids of the chat prompt, ending where the assistant's reply starts."""
         self.warm_up()
         text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         return self.tokenizer(text, return_tensors="pt").input_ids
 
-    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
+    def stream(self, messages: Messages, max_new_tokens: int = 200) -> Iterator[str]:
         import torch
         from transformers import TextIteratorStreamer
 
@@ -122,7 +92,7 @@ class TransformersGenerator:
 
         def run() -> None:
             try:
-                with self._lock, torch.inference_mode():
+                with self.lock, torch.inference_mode():
                     self.model.generate(
                         input_ids, attention_mask=torch.ones_like(input_ids), streamer=streamer,
                         max_new_tokens=max_new_tokens, min_new_tokens=self.min_new_tokens,
@@ -141,58 +111,65 @@ class TransformersGenerator:
             raise ModelError(f"The generator failed: {failure[0]}") from failure[0]
 
 
-class OpenAICompatibleGenerator:
-    """Streams from ``{base_url}/chat/completions`` (OpenAI's wire format; vLLM, llama.cpp, TGI)."""
+class TransformersJudge:
+    """P(Yes) vs P(No) from the next-token logits of yes/no prompts, a batch in one forward pass."""
 
-    def __init__(self, base_url: str, model: str, api_key_env: str = "OPENAI_API_KEY",
-                 timeout_s: float = 120.0) -> None:
-        self.name = f"openai-compatible:{model}"
-        self.base_url = base_url.rstrip("/")
-        self.model = model
-        self.api_key_env = api_key_env
-        self.timeout_s = timeout_s
+    answers_yes_no = True
 
-    def headers(self) -> dict[str, str]:
-        """JSON content type, plus the bearer key when its environment variable is set."""
-        headers = {"Content-Type": "application/json"}
-        api_key = os.environ.get(self.api_key_env)
-        if api_key:
-            headers["Authorization"] = f"Bearer {api_key}"
-        return headers
+    def __init__(self, generator: TransformersGenerator, batch_size: int = 8) -> None:
+        self.generator = generator
+        self.batch_size = batch_size
+        self.name = f"llm-judge:{generator.name}"
+        self._yes_no: tuple[int, int] | None = None
 
-    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
-        import httpx
+    def warm_up(self) -> None:
+        self.generator.warm_up()
+        if self._yes_no is None:
+            self._yes_no = yes_no_ids(lambda word: self.generator.tokenizer.encode(word, add_special_tokens=False))
 
-        headers = self.headers()
-        body = {"model": self.model, "messages": messages, "max_tokens": max_new_tokens,
-                "temperature": 0, "stream": True}
-        url = f"{self.base_url}/chat/completions"
-        try:
-            with httpx.stream("POST", url, json=body, headers=headers, timeout=self.timeout_s) as response:
-                if response.status_code != 200:
-                    response.read()
-                    raise ModelError(f"{url} answered {response.status_code}: {response.text[:300]}")
-                yield from _sse_deltas(response.iter_lines())
-        except httpx.HTTPError as exc:
-            raise ModelError(f"Could not reach the generator endpoint {url}: {exc}") from exc
+    def support(self, items: Sequence[tuple[str, str, str]]) -> list[float]:
+        self.warm_up()
+        scores: list[float] = []
+        for start in range(0, len(items), self.batch_size):
+            scores.extend(self._batch_prompts([judge_messages(*item) for item in items[start:start + self.batch_size]]))
+        return scores
+
+    def yes_probability(self, messages: Messages) -> float:
+        self.warm_up()
+        return self._batch_prompts([messages])[0]
+
+    def _batch_prompts(self, prompts: Sequence[Messages]) -> list[float]:
+        import torch
+
+        tok = self.generator.tokenizer
+        texts = [tok.apply_chat_template(m, tokenize=False, add_generation_prompt=True) for m in prompts]
+        tok.padding_side = "left"
+        batch = tok(texts, return_tensors="pt", padding=True)
+        mask = batch.attention_mask
+        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        with self.generator.lock, torch.inference_mode():
+            logits = self.generator.model(input_ids=batch.input_ids, attention_mask=mask,
+                                          position_ids=positions).logits[:, -1, :]
+        yes, no = self._yes_no
+        pair = torch.stack([logits[:, yes], logits[:, no]], dim=-1).float()
+        return torch.softmax(pair, dim=-1)[:, 0].tolist()
 
 
-def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:
-    """Text deltas from server-sent-event lines of a streamed chat completion.
+def torch_weight_bytes(model) -> int:
+    """Bytes a decode step reads: every layer's weights (int8-packed ones included) once, without the
+    input embedding table (one row per token) unless it doubles as the output layer (tied weights)."""
+    import torch
 
-    >>> list(_sse_deltas(iter(['data: {"choices":[{"delta":{"content":"Hi"}}]}', '', 'data: [DONE]'])))
-    ['Hi']
-    """
-    for line in lines:
-        if not line.startswith("data:"):
+    total, seen = 0, set()
+    for module in model.modules():
+        if isinstance(module, torch.nn.Embedding):
             continue
-        payload = line[5:].strip()
-        if payload == "[DONE]":
-            return
-        try:
-            choices = json.loads(payload).get("choices") or [{}]
-        except json.JSONDecodeError as exc:
-            raise ModelError(f"The generator endpoint sent a malformed event: {payload[:200]!r}") from exc
-        piece = (choices[0].get("delta") or {}).get("content")
-        if piece:
-            yield piece
+        if isinstance(module, torch.ao.nn.quantized.dynamic.Linear):
+            packed = [module.weight(), module.bias()]
+            total += sum(t.numel() * t.element_size() for t in packed if t is not None)
+            continue
+        for parameter in module.parameters(recurse=False):
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                total += parameter.numel() * parameter.element_size()
+    return total

@@ -1,74 +1,24 @@
-"""Pick the generator and judge that settings name; llama.cpp and HTTP backends live here.
+"""The llama.cpp backend (the default): the bundled GGUF, re-quantised to ``quant`` once, or any other
+GGUF file as it is; its judge; and its passage cache (:mod:`assistant.llm.kvblocks`).
 
-``make_generator`` / ``make_judge`` are the only places that know every backend; the pipeline only
-sees the ``Generator`` and ``Judge`` protocols.
+Generation and judging share one llama.cpp context and build their tokens the same way, so the system
+prompt and a passage already evaluated cost nothing the second time. Nothing loads until ``warm_up()``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-import json
 import math
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from assistant.core.errors import ModelError
-from assistant.core.settings import Settings
-from assistant.llm.hf import BUNDLED_GENERATOR, Generator, OpenAICompatibleGenerator, TransformersGenerator
+from assistant.core.log import log_to_stderr
 from assistant.llm.kvblocks import BlockCache, common_prefix, two_sequence_contexts
-from assistant.llm.protocols import Judge, LLMJudge, judge_messages
-from assistant.search.index import log_to_stderr
-
-
-def resolve_backend(settings: Settings) -> str:
-    """The backend 'auto' stands for: llama-cpp where it can run the model, else transformers."""
-    g = settings.generation
-    if g.backend != "auto":
-        return g.backend
-    gguf_model = g.model == BUNDLED_GENERATOR or g.model.lower().endswith(".gguf")
-    return "llama-cpp" if gguf_model and importlib.util.find_spec("llama_cpp") else "transformers"
-
-
-def make_generator(settings: Settings) -> Generator:
-    g = settings.generation
-    backend = resolve_backend(settings)
-    if backend == "openai":
-        return OpenAICompatibleGenerator(g.openai_base_url, g.openai_model, g.openai_api_key_env)
-    if backend == "llama-cpp":
-        return LlamaCppGenerator(g.model, settings.paths.cache_dir, g.threads, g.context_tokens, g.min_new_tokens,
-                                 quant=g.llama_quant, block_tokens=g.passage_cache_tokens)
-    return TransformersGenerator(g.model, settings.paths.cache_dir, threads=g.threads, log=log_to_stderr,
-                                 dtype=g.torch_dtype, min_new_tokens=g.min_new_tokens)
-
-
-def make_judge(settings: Settings, generator: Generator) -> Judge:
-    if isinstance(generator, LlamaCppGenerator):
-        return LlamaCppJudge(generator)
-    if isinstance(generator, TransformersGenerator):
-        return LLMJudge(generator)
-    if isinstance(generator, OpenAICompatibleGenerator):
-        return OpenAICompatibleJudge(generator)
-    raise ModelError(f"No judge for generator {generator.name!r}; pass a judge explicitly.")
-
-
-def yes_probability(top_logprobs: Sequence[dict]) -> float:
-    """P(Yes) / (P(Yes) + P(No)) from a token's top log-probabilities (OpenAI's shape).
-
-    >>> round(yes_probability([{"token": "Yes", "logprob": -0.1}, {"token": "No", "logprob": -2.4}]), 3)
-    0.909
-    >>> yes_probability([{"token": "Maybe", "logprob": -0.1}])
-    0.0
-    """
-    yes = no = 0.0
-    for entry in top_logprobs:
-        word = entry["token"].strip().lower()
-        if word == "yes":
-            yes += math.exp(entry["logprob"])
-        elif word == "no":
-            no += math.exp(entry["logprob"])
-    return yes / (yes + no) if yes + no > 0 else 0.0
+from assistant.llm.prompts import chatml, judge_messages, system_prefix
+from assistant.llm.protocols import Judge, Messages, PieceCache, yes_no_ids
+from assistant.search.bundled import BUNDLED_GENERATOR
 
 
 class LlamaCppGenerator:
@@ -77,11 +27,12 @@ class LlamaCppGenerator:
     Nothing loads until ``warm_up()``."""
 
     def __init__(self, model: str, cache_dir: Path, threads: int = 2, context_tokens: int = 2048,
-                 min_new_tokens: int = 12, quant: str = "q4_0", block_tokens: int = 0) -> None:
+                 min_new_tokens: int = 12, quant: str = "q4_0", block_tokens: int = 0,
+                 blocks_dir: Path | None = None) -> None:
         self.name = f"llama-cpp:{model}"
         self.block_tokens = block_tokens  # >0: reuse passages' KV states (see kvblocks), up to this many tokens
         self.blocks = None
-        self.blocks_dir = cache_dir / "kv-blocks"  # saved passage states; the bench may point it elsewhere
+        self.blocks_dir = blocks_dir or cache_dir / "kv-blocks"  # where passage states are saved
         self.quant = quant
         self.min_new_tokens = min_new_tokens
         self.model_ref = model
@@ -89,6 +40,7 @@ class LlamaCppGenerator:
         self._threads = threads
         self._context = context_tokens
         self.llama = None
+        self.model_path: Path | None = None  # the GGUF file, once loaded
         self.lock = threading.Lock()  # llama.cpp contexts are not thread-safe
 
     def warm_up(self) -> None:
@@ -108,27 +60,25 @@ class LlamaCppGenerator:
                                    n_batch=512, verbose=False, seed=0)
             except (ValueError, RuntimeError) as exc:
                 raise ModelError(f"llama.cpp could not load {path}: {exc}") from exc
+        self.model_path = path
         with self.lock:
             # Evaluate the fixed system prompt once, so every later prompt starts from cached tokens.
             self.llama.eval(self.llama.tokenize(system_prefix().encode(), add_bos=False, special=True))
             if self.block_tokens:
                 self.blocks = BlockCache(self.llama, system_prefix(), path, self.blocks_dir, self.block_tokens)
 
-    def cache_pieces(self, texts: Sequence[str]) -> None:
-        """Evaluate these prompt pieces once each (or load them from disk), so prompts reuse them."""
-        if not self.block_tokens:
-            return
-        self.warm_up()
-        with self.lock:
-            self.blocks.add(texts)
+    @property
+    def piece_cache(self) -> PieceCache | None:
+        """Passage states reused across prompts, when ``block_tokens`` > 0 (see :mod:`assistant.llm.kvblocks`)."""
+        return _PassageStates(self) if self.block_tokens else None
 
-    def forget_saved_except(self, texts: Sequence[str]) -> None:
-        """Delete saved passage states of any other text (an old corpus, model or prompt)."""
-        if self.blocks is not None:
-            with self.lock:
-                self.blocks.forget_saved_except(texts)
+    def judge(self) -> Judge:
+        return LlamaCppJudge(self)
 
-    def prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+    def weight_bytes(self) -> int | None:
+        return self.model_path.stat().st_size if self.model_path is not None else None
+
+    def prompt_tokens(self, messages: Messages) -> list[int]:
         """The prompt's tokens, with its cached pieces already placed; the caller holds the lock."""
         if self.blocks is not None:
             return self.blocks.assemble(chatml(messages))
@@ -148,7 +98,7 @@ class LlamaCppGenerator:
         self.warm_up()
         return len(self.llama.tokenize(text.encode(), add_bos=False, special=False))
 
-    def stream(self, messages: list[dict[str, str]], max_new_tokens: int = 200) -> Iterator[str]:
+    def stream(self, messages: Messages, max_new_tokens: int = 200) -> Iterator[str]:
         self.warm_up()
         with self.lock:
             # Generation and judging build their tokens the same way (prompt_tokens), so llama.cpp's
@@ -162,7 +112,6 @@ class LlamaCppGenerator:
                 piece = chunk["choices"][0]["text"]
                 if piece:
                     yield piece
-
 
     def _no_early_stop(self):
         """Forbid end-of-turn for the first tokens: greedy decoding sometimes emits only "[2]" and stops."""
@@ -189,6 +138,8 @@ class LlamaCppJudge:
     tokens already in llama.cpp's cache: the shared system prompt and a repeated passage cost nothing.
     """
 
+    answers_yes_no = True
+
     def __init__(self, generator: LlamaCppGenerator) -> None:
         self.generator = generator
         self.name = f"llm-judge:{generator.name}"
@@ -198,7 +149,7 @@ class LlamaCppJudge:
         self.generator.warm_up()
         if self._yes_no is None:
             llama = self.generator.llama
-            self._yes_no = (llama.tokenize(b"Yes", add_bos=False)[0], llama.tokenize(b"No", add_bos=False)[0])
+            self._yes_no = yes_no_ids(lambda word: llama.tokenize(word.encode(), add_bos=False))
 
     def support(self, items: Sequence[tuple[str, str, str]]) -> list[float]:
         self.warm_up()
@@ -209,12 +160,12 @@ class LlamaCppJudge:
                 scores[i] = self._score(judge_messages(*items[i]))
         return scores
 
-    def yes_probability(self, messages: list[dict[str, str]]) -> float:
+    def yes_probability(self, messages: Messages) -> float:
         self.warm_up()
         with self.generator.lock:
             return self._score(messages)
 
-    def _score(self, messages: list[dict[str, str]]) -> float:
+    def _score(self, messages: Messages) -> float:
         import numpy as np
 
         llama = self.generator.llama
@@ -227,46 +178,26 @@ class LlamaCppJudge:
         return float(1.0 / (1.0 + math.exp(float(logits[no]) - float(logits[yes]))))
 
 
-def system_prefix() -> str:
-    """What every prompt starts with: the system turn and the opening of the user turn."""
-    from assistant.llm.prompts import SYSTEM_PROMPT
+class _PassageStates:
+    """The generator's :class:`~assistant.llm.kvblocks.BlockCache`, behind the ``PieceCache`` protocol."""
 
-    return chatml([{"role": "system", "content": SYSTEM_PROMPT}])[: -len("<|im_start|>assistant\n")] + (
-        "<|im_start|>user\n")
-
-
-def chatml(messages: list[dict[str, str]]) -> str:
-    """Qwen's chat format, ending where the assistant's reply starts.
-
-    >>> chatml([{"role": "user", "content": "Hi"}])
-    '<|im_start|>user\\nHi<|im_end|>\\n<|im_start|>assistant\\n'
-    """
-    turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
-    return turns + "<|im_start|>assistant\n"
-
-
-class OpenAICompatibleJudge:
-    """P(Yes) from a chat-completions server's ``top_logprobs``."""
-
-    def __init__(self, generator: OpenAICompatibleGenerator) -> None:
+    def __init__(self, generator: LlamaCppGenerator) -> None:
         self.generator = generator
-        self.name = f"llm-judge:{generator.name}"
+        self.budget_tokens = generator.block_tokens
 
-    def support(self, items: Sequence[tuple[str, str, str]]) -> list[float]:
-        import httpx
+    def add(self, texts: Sequence[str]) -> None:
+        self.generator.warm_up()
+        with self.generator.lock:
+            self.generator.blocks.add(texts)
 
-        g = self.generator
-        headers = g.headers()
-        scores = []
-        for question, statement, passage in items:
-            body = {"model": g.model, "messages": judge_messages(question, statement, passage),
-                    "max_tokens": 1, "temperature": 0, "logprobs": True, "top_logprobs": 10}
-            try:
-                response = httpx.post(f"{g.base_url}/chat/completions", json=body, headers=headers,
-                                      timeout=g.timeout_s)
-                response.raise_for_status()
-                content = response.json()["choices"][0]["logprobs"]["content"]
-            except (httpx.HTTPError, KeyError, TypeError, IndexError, json.JSONDecodeError) as exc:
-                raise ModelError(f"The judge endpoint {g.base_url} failed: {exc}") from exc
-            scores.append(yes_probability(content[0]["top_logprobs"]) if content else 0.0)
-        return scores
+    def forget_saved_except(self, texts: Sequence[str]) -> None:
+        self.generator.warm_up()
+        with self.generator.lock:
+            self.generator.blocks.forget_saved_except(texts)
+
+    def stats(self) -> dict[str, float]:
+        blocks = self.generator.blocks
+        if blocks is None:
+            return {"pieces": 0, "tokens": 0, "computed": 0, "megabytes": 0.0}
+        return {"pieces": len(blocks.blocks), "tokens": blocks.cached_tokens, "computed": blocks.computed,
+                "megabytes": round(sum(len(b.state) for b in blocks.blocks.values()) / 1e6, 1)}

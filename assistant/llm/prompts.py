@@ -1,4 +1,4 @@
-r"""What the generator and the judge see: every prompt, in one place.
+r"""What the generator and the judge see: every prompt, in one place (this module imports no model code).
 
 The model sees only the numbered passages it may cite, with any sentence that addresses the model
 (text planted in a document) masked out. Follow-up questions are made standalone before they get here
@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from assistant.core.text import sentences
 from assistant.core.types import Chunk, Passage
 from assistant.guard.safety import is_instruction_like
-from assistant.llm.protocols import JUDGE_PASSAGE_LEAD
 
 SYSTEM_PROMPT = """You help patients and families understand paraneoplastic syndromes of the nervous system.
 Rules:
@@ -42,6 +41,33 @@ ABSTAIN_PATTERN = re.compile(
     re.IGNORECASE,
 )
 MASK = "[a sentence that gave instructions was removed]"
+
+
+# The verifier's yes/no prompt (assistant/answer/verify.py, through the judge).
+JUDGE_TEMPLATE = (
+    "Passage:\n{passage}\n\nStatement: {statement}\n\n"
+    "Is the statement directly supported by the passage — same meaning, nothing added or reversed? "
+    "Answer Yes or No."
+)
+SHORT_STATEMENT_WORDS = 8
+JUDGE_PASSAGE_LEAD = JUDGE_TEMPLATE.split("{passage}")[0]  # what comes before the passage in a judge prompt
+
+
+def judge_messages(question: str, statement: str, passage: str) -> list[dict[str, str]]:
+    """The yes/no prompt. It shares the generator's system prompt, so a model backend with prefix
+    caching (llama.cpp) reuses those tokens between answering and judging.
+
+    A short statement ("lung cancer") is judged as the answer to its question; a full sentence is
+    judged alone, because measured here an unrelated question in the prompt made the 1.5B judge
+    accept a reversed statement (0.70 vs 0.37 without it).
+
+    >>> judge_messages("Which cancer?", "Lung cancer.", "P")[1]["content"].splitlines()[3]
+    'Statement: Asked "Which cancer?", the answer is: Lung cancer.'
+    """
+    if len(statement.split()) < SHORT_STATEMENT_WORDS and question:
+        statement = f'Asked "{question}", the answer is: {statement}'
+    return [{"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": JUDGE_TEMPLATE.format(passage=passage, statement=statement)}]
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -150,12 +176,17 @@ def is_abstention(draft: str) -> bool:
     return bool(ABSTAIN_PATTERN.search(draft)) or not draft.strip()
 
 
-def topic_terms(chunks: Sequence[Chunk]) -> list[str]:
-    """Named things a follow-up may refer back to: the lead terms of bullets, e.g. "Stiff person syndrome"."""
-    terms = []
-    for chunk in chunks:
-        for line in re.split(r"\n-\s+|\n\n", chunk.text):
-            head = re.match(r"^\s*([A-Z][\w' -]{2,60}?)(?: \([^)]*\))?\.\s", line + " ")
-            if head and len(head.group(1).split()) <= 5:
-                terms.append(head.group(1).strip())
-    return sorted(set(terms), key=len, reverse=True)
+def chatml(messages: list[dict[str, str]]) -> str:
+    """Qwen's chat format (used as text by llama.cpp), ending where the assistant's reply starts.
+
+    >>> chatml([{"role": "user", "content": "Hi"}])
+    '<|im_start|>user\\nHi<|im_end|>\\n<|im_start|>assistant\\n'
+    """
+    turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+    return turns + "<|im_start|>assistant\n"
+
+
+def system_prefix() -> str:
+    """What every ChatML prompt starts with: the system turn and the opening of the user turn."""
+    return chatml([{"role": "system", "content": SYSTEM_PROMPT}])[: -len("<|im_start|>assistant\n")] + (
+        "<|im_start|>user\n")

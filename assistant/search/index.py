@@ -31,6 +31,7 @@ import numpy as np
 from tqdm import tqdm
 
 from assistant.core.errors import IndexCorruptError
+from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
 from assistant.core.text import sentences, tokenize
 from assistant.core.types import Chunk
@@ -42,10 +43,6 @@ from assistant.search.embedders import Embedder
 FORMAT_VERSION = 2
 CURRENT = "current"
 FILES = ("chunks.jsonl", "vectors.faiss", "owners.npy")
-
-
-def log_to_stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 @dataclass

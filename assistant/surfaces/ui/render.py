@@ -103,13 +103,13 @@ def answer_markdown(answer: Answer) -> str:
     if answer.urgency == "emergency":
         return f"**{answer.answer}**"
     parts = [answer.answer]
-    verdicts = answer.details.get("verification") or []
+    verdicts = answer.details.verification or []
     if answer.abstained:
         parts.append("<span class='faithfulness'>No answer given: the sources don't cover this.</span>")
-    elif answer.details.get("extractive"):
+    elif answer.details.extractive:
         parts.append("<span class='faithfulness'>✓ Quoted word for word from the sources.</span>")
     elif verdicts:
-        kept = sum(v["kept"] for v in verdicts)
+        kept = sum(v.kept for v in verdicts)
         parts.append(f"<span class='faithfulness'>✓ Every sentence shown was checked against its source "
                      f"({kept} of {len(verdicts)} draft sentences passed; faithfulness "
                      f"{answer.faithfulness:.0%}).</span>")
