@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from assistant.answer.pipeline import Assistant
 from assistant.answer.verify import split_draft
 from assistant.core.settings import Settings
 from assistant.core.types import Answer
-from assistant.evaluation.metrics import percent, share
+from assistant.evaluation.metrics import percent, percentile, share
 from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, GoldQuestion, load_gold
 
 
@@ -68,16 +67,6 @@ def shown_sentence_support(assistant: Assistant, answer: Answer) -> tuple[int, i
         best[owner] = max(best.get(owner, 0.0), score)
     supported = sum(1 for i in range(len(sentences)) if best.get(i, 0.0) >= assistant.settings.verify.threshold)
     return supported, len(sentences)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile.
-
-    >>> percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)
-    9
-    """
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered)) - 1))]
 
 
 def evaluate_answers(assistant: Assistant, gold: list[GoldQuestion], out: Path | None = None) -> dict:
@@ -132,7 +121,7 @@ def summarise(rows: list[dict]) -> dict:
 def _quantiles(values: list[float]) -> dict:
     if not values:
         return {}
-    return {"p50": statistics.median(values), "p90": percentile(values, 0.9), "n": len(values)}
+    return {"p50": percentile(values, 0.5), "p90": percentile(values, 0.9), "n": len(values)}
 
 
 def markdown(summary: dict) -> str:

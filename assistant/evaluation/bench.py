@@ -29,6 +29,7 @@ from assistant.answer.components import Components
 from assistant.answer.pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent
 from assistant.core.settings import Settings
 from assistant.core.text import sentences
+from assistant.evaluation.metrics import percentile
 from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, load_gold
 from assistant.evaluation.triage_eval import DEFAULT_SET, load_labelled
 from assistant.llm.factory import resolve_backend
@@ -44,8 +45,7 @@ TARGETS = {  # issue 7, on this machine
 
 def summary(values: list[float]) -> dict[str, float]:
     """Median and 95th percentile (linear interpolation) of ``values``."""
-    array = np.asarray(values, dtype=float)
-    return {"median": round(float(np.median(array)), 4), "p95": round(float(np.percentile(array, 95)), 4),
+    return {"median": round(percentile(values, 0.5), 4), "p95": round(percentile(values, 0.95), 4),
             "n": len(values)}
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assistant.core.types import URGENCIES
+
 
 def first_hit_rank(hits: Sequence[bool]) -> int | None:
     """1-based rank of the first relevant result, or None.
@@ -46,7 +48,21 @@ def passage_has_evidence(passage_text: str, evidence: Sequence[str]) -> bool:
     return any(sentence in passage_text for sentence in evidence)
 
 
-LABELS = ("emergency", "urgent", "none")
+LABELS = URGENCIES  # triage's classes, most urgent first
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-quantile (0..1) with linear interpolation between ranks (numpy's default), used for every
+    latency figure the evaluation and the bench report.
+
+    >>> percentile([1, 2, 3, 4], 0.5), percentile([1, 2, 3, 4, 5], 0.9), percentile([7], 0.9)
+    (2.5, 4.6, 7.0)
+    """
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
 
 
 def confusion_matrix(pairs: Sequence[tuple[str, str]], labels: Sequence[str] = LABELS) -> dict:

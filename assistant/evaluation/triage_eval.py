@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 from pathlib import Path
 
 from assistant.answer.components import Components
 from assistant.core.errors import InputError
 from assistant.core.settings import PROJECT_ROOT, Settings
-from assistant.evaluation.metrics import LABELS, confusion_matrix, recall
+from assistant.evaluation.metrics import LABELS, confusion_matrix, percentile, recall
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "triage.jsonl"  # dev: the rules were tuned on it
 TEST_SET = PROJECT_ROOT / "eval" / "triage_test.jsonl"  # test: written before issue 15's changes, never tuned on
@@ -52,8 +51,7 @@ def evaluate_triage(parts: Components, rows: list[dict]) -> dict:
         "recall": {label: recall(matrix, label) for label in LABELS},
         "none_as_emergency": informational.count("emergency") / len(informational) if informational else 0.0,
         "confusion": matrix,
-        "latency_ms": {"median": statistics.median(latencies),
-                       "p95": sorted(latencies)[int(0.95 * (len(latencies) - 1))],
+        "latency_ms": {"median": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
                        "max": max(latencies)},
         "errors": errors,
     }

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.core.settings import TriageSettings
-from assistant.core.types import Triage
+from assistant.core.types import Triage, severity
 from assistant.guard import triage_examples as examples
 from assistant.guard import triage_rules as rules
 from assistant.search.embedders import Embedder
@@ -58,7 +58,7 @@ class Triager:
         if previous and current.urgency != "emergency":
             combined = self._classify(f"{previous[0].rstrip(' .!?')}, {message}")
             alone = self._classify(previous[0])
-            if _rank(combined.urgency) > max(_rank(current.urgency), _rank(alone.urgency)):
+            if severity(combined.urgency) > max(severity(current.urgency), severity(alone.urgency)):
                 return Triage(combined.urgency, f"{combined.reason} (read with the previous message)",
                               combined.advice)
         return current
@@ -126,7 +126,7 @@ class Triager:
                                      ("urgent", self.settings.urgent_similarity if urgent_allowed else float("inf"))):
                 others = max(v for other, v in top.items() if other != label)
                 if top[label] >= threshold and top[label] - others >= self.settings.similarity_margin \
-                        and (best is None or (_rank(label), top[label]) > (_rank(best[1]), best[0])):
+                        and (best is None or (severity(label), top[label]) > (severity(best[1]), best[0])):
                     best = (top[label], label, int(np.argmax(nearest[label])), piece)
         if best is None:
             return None
@@ -145,7 +145,3 @@ class Triager:
 
     def _fmt(self, template: str) -> str:
         return template.format(number=self.settings.emergency_number)
-
-
-def _rank(urgency: str) -> int:
-    return {"none": 0, "urgent": 1, "emergency": 2}[urgency]
