@@ -19,6 +19,7 @@ from assistant.core.settings import Settings, flag_specs
 from assistant.core.types import Answer, Passage
 from assistant.guard.questions import clean_question
 from assistant.surfaces.batch import BatchRecord, process_lines
+from assistant.surfaces.format import DISCLAIMER, present
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -185,23 +186,23 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def format_answer(answer: Answer) -> str:
-    """Readable text: emergency/urgent notice first, the answer, then the sources it cites."""
-    lines = []
-    advice = answer.triage.advice if answer.triage else ""
-    if answer.urgency == "emergency":
-        return f"EMERGENCY — {advice}"
-    if answer.urgency == "urgent":
-        lines += [f"SEE A DOCTOR SOON — {advice}", ""]
-    lines.append(answer.answer)
-    if answer.citations:
+    """Readable text (see :mod:`assistant.surfaces.format`): the urgency notice first, the answer, how it
+    was checked, then the sources it cites."""
+    shown = present(answer)
+    if shown.urgency == "emergency":
+        return f"EMERGENCY — {shown.advice}"
+    lines = [f"{shown.notice.upper()} — {shown.advice}", ""] if shown.notice else []
+    lines.append(shown.text)
+    if shown.checked:
+        lines += ["", shown.checked]
+    if shown.sources:
         lines += ["", "Sources:"]
-        for c in answer.citations:
-            reviewed = next((p.chunk.reviewed for p in answer.contexts if p.chunk.chunk_id == c.chunk_id), "")
-            lines.append(f"[{c.n}] {c.doc_title} › {c.section}" + (f" (reviewed {reviewed})" if reviewed else ""))
-            lines.append("    " + c.text.replace("\n", "\n    "))
-    if answer.urgency == "none" and advice:
-        lines += ["", advice]
-    lines += ["", "This is general information, not medical advice."]
+        for source in shown.sources:
+            lines.append(source.label + (f" (reviewed {source.reviewed})" if source.reviewed else ""))
+            lines.append("    " + source.text.replace("\n", "\n    "))
+    if shown.closing:
+        lines += ["", shown.closing]
+    lines += ["", DISCLAIMER]
     return "\n".join(lines)
 
 

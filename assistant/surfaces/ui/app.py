@@ -17,6 +17,7 @@ import gradio as gr
 from assistant.answer.pipeline import Assistant
 from assistant.core.errors import AssistantError
 from assistant.core.settings import Settings
+from assistant.surfaces.format import DISCLAIMER
 from assistant.surfaces.ui.callbacks import (
     ChatController,
     FeedbackStore,
@@ -25,7 +26,7 @@ from assistant.surfaces.ui.callbacks import (
     table,
     write_downloads,
 )
-from assistant.surfaces.ui.render import CSS, DISCLAIMER
+from assistant.surfaces.ui.render import CSS
 
 EXAMPLES = [
     "Is it the tumor spreading into my brain that causes these problems?",

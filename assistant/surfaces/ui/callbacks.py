@@ -18,6 +18,7 @@ from pathlib import Path
 from assistant.answer.pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
 from assistant.core.errors import AssistantError, InputError
 from assistant.surfaces.batch import BatchRecord, process_lines
+from assistant.surfaces.format import NOTICES, Source
 from assistant.surfaces.ui.render import answer_markdown, banner_html, cited_sentences, evidence_html
 
 log = logging.getLogger("assistant.ui")
@@ -146,7 +147,7 @@ def write_downloads(rows: list[dict], folder: Path | None = None) -> tuple[Path,
         writer = csv.writer(out)
         writer.writerow(["id", "question", "urgency", "answer", "faithfulness", "abstained", "sources"])
         for r in rows:
-            sources = "; ".join(f"[{c['n']}] {c['doc_title']} › {c['section']}" for c in r.get("citations", []))
+            sources = "; ".join(_source(c).label for c in r.get("citations", []))
             writer.writerow([r.get("id"), r.get("question"), r.get("urgency"), r.get("answer") or r.get("error"),
                              r.get("faithfulness"), r.get("abstained"), sources])
     md.write_text("\n\n".join(_markdown_entry(r) for r in rows), encoding="utf-8")
@@ -158,10 +159,15 @@ def _markdown_entry(row: dict) -> str:
     if row.get("error"):
         return "\n\n".join(lines + [f"Error: {row['error']}"])
     if row.get("urgency") != "none":
-        lines.append(f"**Urgency: {row['urgency']}** — {row['triage']['advice']}")
+        lines.append(f"**{NOTICES[row['urgency']]}** — {row['triage']['advice']}")
     lines.append(row["answer"])
-    lines += [f"- [{c['n']}] {c['doc_title']} › {c['section']}: “{c['text']}”" for c in row.get("citations", [])]
+    lines += [f"- {_source(c).label}: “{c['text']}”" for c in row.get("citations", [])]
     return "\n\n".join(lines)
+
+
+def _source(citation: dict) -> Source:
+    """A citation of an answer's JSON, as the shared formatter's Source."""
+    return Source(citation["n"], citation["doc_title"], citation["section"], "", citation["text"])
 
 
 def _plain(content) -> str:

@@ -14,11 +14,7 @@ import re
 from assistant.answer.verify import split_draft
 from assistant.core.text import sentences
 from assistant.core.types import Answer, Passage, Triage
-
-DISCLAIMER = (
-    "This is general information from two Mayo Clinic pages (reviewed March 26, 2022), not medical advice. "
-    "Always talk with your doctor or care team about your own situation."
-)
+from assistant.surfaces.format import NOTICES, present
 
 CSS = """
 .banner { padding: 14px 16px; border-radius: 10px; font-size: 1.05rem; line-height: 1.45; margin-bottom: 6px; }
@@ -39,12 +35,8 @@ def banner_html(triage: Triage | None) -> str:
     """Red for an emergency, amber for urgent, nothing otherwise."""
     if triage is None or triage.urgency == "none":
         return ""
-    if triage.urgency == "emergency":
-        title = "Get help now"
-        css = "banner banner-emergency"
-    else:
-        title = "See a doctor soon"
-        css = "banner banner-urgent"
+    title = NOTICES[triage.urgency]
+    css = f"banner banner-{triage.urgency}"
     return (f'<div class="{css}" role="alert" aria-live="assertive" id="urgency-banner" '
             f'data-urgency="{triage.urgency}"><strong>{title}.</strong> {html.escape(triage.advice)}</div>')
 
@@ -99,20 +91,14 @@ def cited_sentences(answer: Answer) -> dict[int, list[str]]:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The final chat message: the answer, a faithfulness line, and the disclaimer."""
-    if answer.urgency == "emergency":
-        return f"**{answer.answer}**"
-    parts = [answer.answer]
-    verdicts = answer.details.verification or []
-    if answer.abstained:
-        parts.append("<span class='faithfulness'>No answer given: the sources don't cover this.</span>")
-    elif answer.details.extractive:
-        parts.append("<span class='faithfulness'>✓ Quoted word for word from the sources.</span>")
-    elif verdicts:
-        kept = sum(v.kept for v in verdicts)
-        parts.append(f"<span class='faithfulness'>✓ Every sentence shown was checked against its source "
-                     f"({kept} of {len(verdicts)} draft sentences passed; faithfulness "
-                     f"{answer.faithfulness:.0%}).</span>")
-    if answer.triage and answer.triage.urgency == "none" and answer.triage.advice:
-        parts.append(f"_{answer.triage.advice}_")
+    """The final chat message (see :mod:`assistant.surfaces.format`): the answer, how it was checked, and
+    any closing advice; an emergency is the advice alone, in bold (the banner says the rest)."""
+    shown = present(answer)
+    if shown.urgency == "emergency":
+        return f"**{shown.text}**"
+    parts = [shown.text]
+    if shown.checked:
+        parts.append(f"<span class='faithfulness'>{shown.checked}</span>")
+    if shown.closing:
+        parts.append(f"_{shown.closing}_")
     return "\n\n".join(parts)
