@@ -4,13 +4,8 @@ import pytest
 
 from assistant.answer.citations import check_answer_contract
 from assistant.answer.components import Components
-from assistant.answer.pipeline import (
-    Assistant,
-    EvidenceEvent,
-    FinalEvent,
-    TokenEvent,
-    TriageEvent,
-)
+from assistant.answer.events import EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
+from assistant.answer.pipeline import Assistant
 from assistant.testing import FakeGenerator, FakeJudge, FakePieceCache
 
 

@@ -86,8 +86,8 @@ def test_empty_message_gets_a_clear_reply(bot):
 def test_feedback_is_saved_with_question_answer_and_citations(bot, tmp_path):
     *_, (chat, _, _, answers) = ChatController(bot).respond("Does the immune system attack nerves?", [], {})
     store = FeedbackStore(tmp_path / "fb" / "feedback.jsonl")
-    assert "saved" in store.record(1, True, chat, answers)
-    assert "finished answers" in store.record(0, False, chat, answers)
+    assert "saved" in store.record(1, True, answers)
+    assert "finished answers" in store.record(0, False, answers)
     row = json.loads((tmp_path / "fb" / "feedback.jsonl").read_text())
     assert row["liked"] is True and row["question"] == "Does the immune system attack nerves?"
     assert row["citations"][0]["text"] and row["time"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from assistant.answer.evidence import Evidence, Unit
 from assistant.answer.grounding import Lexicon, entities_in
 from assistant.answer.verify import SentenceVerdict, Verification
+from assistant.core.settings import VerifySettings
 
 CARRY_SHARE = 0.7  # 0.5 let "nerve cells ... transmit messages" stand for "damage to nerves that transmit messages"
 _ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
@@ -49,6 +50,11 @@ class ComposeSettings:
     quotes: int = 2  # evidence sentences quoted when no draft sentence is shown
     quote_margin: float = 0.08  # a second quote must score within this of the first
     also_quotes: int = 1  # evidence sentences quoted after the shown sentences when those do not carry them
+
+    @classmethod
+    def from_settings(cls, v: VerifySettings) -> ComposeSettings:
+        return cls(min_relevance=v.min_relevance, min_quote_score=v.min_quote_score,
+                   quotes=min(2, v.extractive_sentences), quote_margin=v.quote_margin, also_quotes=v.also_quotes)
 
 
 def carries(shown: Sequence[str], unit: Unit, question: str = "") -> bool:

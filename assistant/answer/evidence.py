@@ -30,6 +30,7 @@ import numpy as np
 from assistant.answer.grounding import LAY_TERMS, stems
 from assistant.core.text import sentences, tokenize
 from assistant.core.types import Passage
+from assistant.llm.prompts import excerpt
 from assistant.search.bm25 import BM25
 from assistant.search.embedders import Embedder
 
@@ -191,3 +192,19 @@ def focus_share(text: str, focus: Sequence[str]) -> float:
         return word in said or bool(_LAY_STEMS.get(word, set()) & said) or bool(negated & said)
 
     return sum(holds(w) for w in focus) / len(focus) if focus else 0.0
+
+
+def passage_excerpts(query: str, texts: list[str], embedder: Embedder, limit: int) -> list[str]:
+    """``texts`` with each one longer than ``limit`` characters cut to its sentences most similar to the
+    question (:func:`assistant.llm.prompts.excerpt`); one embedding call for all of them."""
+    texts = list(texts)
+    long_ones = [i for i, t in enumerate(texts) if len(t) > limit]
+    if not long_ones:
+        return texts
+    split = {i: [s for s, _, _ in sentences(texts[i])] for i in long_ones}
+    flat = [s for i in long_ones for s in split[i]]
+    vectors = embedder.embed([query] + flat)
+    similarity = iter((vectors[1:] @ vectors[0]).tolist())
+    for i in long_ones:
+        texts[i] = excerpt(texts[i], [next(similarity) for _ in split[i]], limit)
+    return texts

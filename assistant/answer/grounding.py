@@ -151,18 +151,13 @@ _GENERIC_TOPIC = frozenset(stems("paraneoplastic syndromes nervous system cancer
 
 @dataclass(frozen=True)
 class Grounding:
-    """How a sentence sits on one passage; ``grounded`` when nothing is unknown or missing."""
+    """How a sentence sits on one passage: what it says that the library or the passage does not."""
 
     unknown_words: list[str]  # content words no text of the library uses
     missing_entities: list[str]  # named things the sentence names and the passage does not
     novel_words: list[str]  # content words the passage does not contain (unknown ones included)
     support: float  # share of the sentence's content words the passage contains (1.0 with none)
     borrowed_words: list[str] = field(default_factory=list)  # novel words the library says only of other things
-
-    @property
-    def grounded(self) -> bool:
-        return not self.unknown_words and not self.missing_entities
-
 
 class Lexicon:
     """The library's words and named things; built once per index (cheap: no model)."""

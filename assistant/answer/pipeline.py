@@ -1,7 +1,14 @@
-"""The Assistant: triage -> rewrite -> retrieve -> generate -> verify, as a stream of typed events.
+"""The Assistant: the order of the steps, as a stream of typed events (:mod:`assistant.answer.events`).
 
->>> from assistant.testing import FakeGenerator
->>> from assistant.testing import OverlapJudge
+triage (:mod:`assistant.guard.triage`; an emergency ends here) -> unsafe requests refused
+(:mod:`assistant.guard.safety`) -> follow-up made standalone (:mod:`assistant.answer.followups`) ->
+retrieve -> gates before generation (:mod:`assistant.answer.gates`) -> evidence sentences
+(:mod:`assistant.answer.evidence`) -> the model's P(Yes) that the passages answer -> generate ->
+verify each sentence (:mod:`assistant.answer.verify`) -> compose what is shown
+(:mod:`assistant.answer.compose`), cite (:mod:`assistant.answer.citations`) or abstain
+(:mod:`assistant.answer.fallback`). Each step lives in its own module; this one only sequences them.
+
+>>> from assistant.testing import FakeGenerator, OverlapJudge
 >>> bot = Assistant(generator=FakeGenerator(["..."]), judge=OverlapJudge())  # cheap: nothing loads yet
 >>> bot.settings.generation.passages
 4
@@ -9,15 +16,21 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 from assistant.answer.citations import cite
 from assistant.answer.components import Components
 from assistant.answer.compose import ComposeSettings, compose
-from assistant.answer.evidence import Evidence, asks_about_questions, lead_terms, rerank, select_evidence
+from assistant.answer.events import Clock, Event, EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
+from assistant.answer.evidence import (
+    Evidence,
+    asks_about_questions,
+    lead_terms,
+    passage_excerpts,
+    rerank,
+    select_evidence,
+)
 from assistant.answer.fallback import abstain
 from assistant.answer.followups import standalone_question, topic_terms
 from assistant.answer.gates import addresses, before_generation, focus_phrase, focus_words, surface_forms, uncovered
@@ -25,8 +38,7 @@ from assistant.answer.grounding import Lexicon
 from assistant.answer.verify import Verifier
 from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
-from assistant.core.text import sentences
-from assistant.core.types import Answer, CheckedSentence, EvidenceNote, Passage, Triage
+from assistant.core.types import Answer, CheckedSentence, EvidenceNote, Passage
 from assistant.guard.names import expand_abbreviations, expand_lay_terms
 from assistant.guard.questions import clean_question
 from assistant.guard.safety import REFUSALS, classify_request
@@ -34,50 +46,12 @@ from assistant.llm.prompts import (
     answers_messages,
     build_messages,
     coverage_messages,
-    excerpt,
     is_abstention,
     library_pieces,
     passage_text,
     prompt_pieces,
 )
 from assistant.llm.protocols import Generator, Judge
-
-
-@dataclass(frozen=True)
-class TriageEvent:
-    triage: Triage
-
-
-@dataclass(frozen=True)
-class EvidenceEvent:
-    passages: list[Passage]
-
-
-@dataclass(frozen=True)
-class TokenEvent:
-    text: str
-
-
-@dataclass(frozen=True)
-class FinalEvent:
-    answer: Answer
-
-
-Event = TriageEvent | EvidenceEvent | TokenEvent | FinalEvent
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.start = self.mark = time.perf_counter()
-        self.timings: dict[str, int] = {}
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.timings[name] = int((now - self.mark) * 1000)
-        self.mark = now
-
-    def since_start(self, name: str) -> None:
-        self.timings[name] = int((time.perf_counter() - self.start) * 1000)
 
 
 class Assistant:
@@ -146,7 +120,7 @@ class Assistant:
 
     def stream(self, question: str, history: Sequence[dict] = ()) -> Iterator[Event]:
         """Events in order: TriageEvent, then (unless an emergency) EvidenceEvent, TokenEvents, FinalEvent."""
-        clock = _Clock()
+        clock = Clock()
         cleaned = clean_question(question, self.settings.input.max_question_chars)
         triage = self.components.triager().triage(cleaned, list(history))
         clock.lap("triage")
@@ -226,20 +200,10 @@ class Assistant:
 
     def _excerpts(self, query: str, passages: list[Passage]) -> list[str]:
         """What the model sees of each passage: short ones whole, long ones cut to the relevant sentences."""
-        limit = self.settings.generation.excerpt_chars
-        texts = [passage_text(p.chunk) for p in passages]
-        long_ones = [i for i, t in enumerate(texts) if len(t) > limit]
-        if not long_ones:
-            return texts
-        split = {i: [s for s, _, _ in sentences(texts[i])] for i in long_ones}
-        flat = [s for i in long_ones for s in split[i]]
-        vectors = self.components.embedder.embed([query] + flat)
-        similarity = iter((vectors[1:] @ vectors[0]).tolist())
-        for i in long_ones:
-            texts[i] = excerpt(texts[i], [next(similarity) for _ in split[i]], limit)
-        return texts
+        return passage_excerpts(query, [passage_text(p.chunk) for p in passages], self.components.embedder,
+                                self.settings.generation.excerpt_chars)
 
-    def _generate(self, messages: list[dict[str, str]], clock: _Clock) -> Iterator[TokenEvent]:
+    def _generate(self, messages: list[dict[str, str]], clock: Clock) -> Iterator[TokenEvent]:
         pieces: list[str] = []
         for piece in self.generator.stream(messages, self.settings.generation.max_new_tokens):
             if not pieces:
@@ -250,7 +214,7 @@ class Assistant:
         return "".join(pieces)
 
     def _final(self, answer: Answer, query: str, draft: str, passages: list[Passage], texts: list[str],
-               evidence: list[Evidence], request_kind: str | None, clock: _Clock) -> Answer:
+               evidence: list[Evidence], request_kind: str | None, clock: Clock) -> Answer:
         """Verify the draft, then compose what is shown (see :mod:`assistant.answer.compose`), or abstain."""
         details = answer.details
         if is_abstention(draft):
@@ -266,7 +230,8 @@ class Assistant:
         focus = focus_words(query)
         if details.answerable is not None and details.answerable < self.settings.verify.min_answerable_for_quotes:
             evidence = []
-        composed = compose(query, verification, evidence, self._similarity, self._compose_settings(),
+        composed = compose(query, verification, evidence, self._similarity,
+                           ComposeSettings.from_settings(self.settings.verify),
                            asks_questions=asks_about_questions(query),
                            headings=[t for p in passages for t in lead_terms(p.chunk.text)])
         clock.lap("verify")
@@ -292,12 +257,6 @@ class Assistant:
                               v.rerank_window)
         return evidence[: v.extractive_sentences]
 
-    def _compose_settings(self) -> ComposeSettings:
-        v = self.settings.verify
-        return ComposeSettings(min_relevance=v.min_relevance, min_quote_score=v.min_quote_score,
-                               quotes=min(2, v.extractive_sentences), quote_margin=v.quote_margin,
-                               also_quotes=v.also_quotes)
-
     def _word_similarity(self, query: str, stems: list[str], words: list[str]) -> list[float]:
         """Each focus stem's best cosine (by the question's own word for it) to one of ``words``."""
         focus = [w.lower() for w in surface_forms(query, stems)]
@@ -311,7 +270,7 @@ class Assistant:
         vectors = self.components.embedder.embed([*rows, *columns])
         return vectors[: len(rows)] @ vectors[len(rows):].T
 
-    def _finish(self, answer: Answer, clock: _Clock) -> Answer:
+    def _finish(self, answer: Answer, clock: Clock) -> Answer:
         clock.since_start("total")
         answer.timings_ms = dict(clock.timings)
         return answer

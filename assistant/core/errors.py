@@ -19,7 +19,3 @@ class InputError(AssistantError):
 
 class ModelError(AssistantError):
     """A model could not be found, verified or loaded."""
-
-
-class NotAvailableError(AssistantError):
-    """A command whose capability has not landed yet."""

@@ -143,7 +143,7 @@ class GenerationSettings(BaseModel):
     key_sentences: int = Field(
         default=0, ge=0, le=5,
         description=(
-            "Also put this many of the best source sentences for the question (assistant/evidence.py) after it "
+            "Also put this many of the best source sentences for the question (assistant/answer/evidence.py) after it "
             "and ask the model to say them in plain words. Off: measured on the 131 dev questions, 2 gave 84.1% "
             "of answers with every key fact against 86.4% without, and +1.3 s to the final answer (p50)."
         ),
@@ -219,8 +219,9 @@ class VerifySettings(BaseModel):
         default=0.6, ge=0, le=1,
         description=(
             "A passage is put to the judge only if it holds at least this share of a sentence's content words "
-            "(and names every named thing the sentence names); see assistant/grounding.py. At 0.5, 'a spinal tap "
-            "is done to find out if your spinal cord is damaged' reached the judge (0.75) on the diagnosis passage."
+            "(and names every named thing the sentence names); see assistant/answer/grounding.py. At 0.5, "
+            "'a spinal tap is done to find out if your spinal cord is damaged' reached the judge (0.75) on the "
+            "diagnosis passage."
         ),
     )
     extra_candidates: int = Field(
@@ -252,13 +253,13 @@ class VerifySettings(BaseModel):
     focus_word_similarity: float = Field(
         default=0.7, ge=0, le=1,
         description="A question's focus word also counts as addressed by an answer word this close to it "
-                    "(embedder cosine; 'tiny'/'small' 0.91); assistant/gates.py addresses().",
+                    "(embedder cosine; 'tiny'/'small' 0.91); assistant/answer/gates.py addresses().",
     )
     rerank_window: float = Field(
         default=0.0, ge=0, le=1,
         description="Evidence sentences scoring within this of the best are re-ordered by the model's P(Yes) that "
-                    "they answer the question (assistant/evidence.py rerank). Off: at 0.05 it changed no answer of "
-                    "the 131 dev questions and cost 0.3 s (p50), 0.6 s (p90).",
+                    "they answer the question (assistant/answer/evidence.py rerank). Off: at 0.05 it changed no "
+                    "answer of the 131 dev questions and cost 0.3 s (p50), 0.6 s (p90).",
     )
     rerank_weight: float = Field(
         default=0.5, ge=0, le=2, description="Weight of that P(Yes) in the evidence score when reranking.")
@@ -272,7 +273,7 @@ class VerifySettings(BaseModel):
     )
     min_quote_score: float = Field(
         default=0.55, ge=0, le=1,
-        description="Evidence score (assistant/evidence.py) from which a source sentence may be quoted.",
+        description="Evidence score (assistant/answer/evidence.py) from which a source sentence may be quoted.",
     )
     unknown_focus_min_answerable: float = Field(
         default=0.0, ge=0, le=1,
@@ -345,7 +346,7 @@ class TriageSettings(BaseModel):
     similarity_margin: float = Field(
         default=0.05, ge=0, le=1,
         description="The nearest example of the chosen kind must be at least this much closer than the "
-                    "nearest example of any other kind (assistant/triage.py).",
+                    "nearest example of any other kind (assistant/guard/triage.py).",
     )
 
 

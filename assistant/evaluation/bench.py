@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.components import Components
-from assistant.answer.pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent
+from assistant.answer.events import EvidenceEvent, FinalEvent, TokenEvent
+from assistant.answer.pipeline import Assistant
 from assistant.core.settings import Settings
 from assistant.core.text import sentences
 from assistant.evaluation.metrics import percentile

@@ -180,11 +180,6 @@ def find_symptoms(text: str, rules: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_
     return found
 
 
-def is_personal(clause: str) -> bool:
-    """Is someone (the writer or a person they name) the subject, rather than a general topic?"""
-    return bool(_PERSONAL.search(clause))
-
-
 def is_general(clause: str, symptom_start: int) -> bool:
     """Is the clause about the topic rather than someone living it now?
 
@@ -197,13 +192,6 @@ def is_general(clause: str, symptom_start: int) -> bool:
     if _QUESTION_START.search(clause) and not _PERSONAL.search(before):
         return True
     return not _PERSONAL.search(clause) and bool(_TOPIC.search(clause))
-
-
-def is_conditional_or_general_question(text: str) -> bool:
-    """A whole message that asks "what if ..." or asks about a topic with no person in it."""
-    return bool(_CONDITIONAL.search(text)) or (
-        bool(_QUESTION_START.search(text)) and not _PERSONAL.search(text)
-    )
 
 
 def is_past(text: str) -> bool:

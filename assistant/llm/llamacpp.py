@@ -30,7 +30,7 @@ class LlamaCppGenerator:
                  min_new_tokens: int = 12, quant: str = "q4_0", block_tokens: int = 0,
                  blocks_dir: Path | None = None) -> None:
         self.name = f"llama-cpp:{model}"
-        self.block_tokens = block_tokens  # >0: reuse passages' KV states (see kvblocks), up to this many tokens
+        self.block_tokens = block_tokens  # >0: reuse passages' KV states (see kvblocks.py), up to this many tokens
         self.blocks = None
         self.blocks_dir = blocks_dir or cache_dir / "kv-blocks"  # where passage states are saved
         self.quant = quant

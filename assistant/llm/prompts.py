@@ -115,7 +115,7 @@ def passage_header(rank: int, section: str, end: str = " ") -> str:
     return ("Passages:\n" if rank == 1 else "\n\n") + f"[{rank}] ({section}){end}"
 
 
-# Evidence reranking (assistant/evidence.py): the question comes first, so llama.cpp reads it once for all
+# Evidence reranking (assistant/answer/evidence.py): the question comes first, so llama.cpp reads it once for all
 # the candidate sentences that follow it.
 ANSWERS_TEMPLATE = ("Question: {question}\n\nSentence: {sentence}\n\n"
                     "Does this sentence answer the question? Answer Yes or No.")

@@ -1,4 +1,5 @@
-"""The ``assistant`` command (also ``python -m assistant``); see design.md for the contract.
+"""The ``assistant`` command (also ``python -m assistant``): its commands and JSON fields are a public contract
+(README, "Using it"; other tools call them), so names are only ever added, never changed.
 
 Every scalar setting has a flag, e.g. ``--retrieval-k 8`` or ``--embedding-model all-mpnet-base-v2``
 (environment: ``ASSISTANT_RETRIEVAL__K=8``). Errors a user can fix print one line, never a traceback.
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.answer.components import Components
-from assistant.core.errors import AssistantError, InputError, NotAvailableError
+from assistant.core.errors import AssistantError, InputError
 from assistant.core.settings import Settings, flag_specs
 from assistant.core.types import Answer, Passage
 from assistant.guard.questions import clean_question
@@ -164,7 +165,8 @@ def format_passage(passage: Passage) -> str:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.answer.pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent
+    from assistant.answer.events import EvidenceEvent, FinalEvent, TokenEvent
+    from assistant.answer.pipeline import Assistant
 
     assistant = Assistant(settings)
     show_draft = not args.json and sys.stderr.isatty()
@@ -269,8 +271,6 @@ EVAL_COMMANDS = {
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     import importlib
 
-    if args.eval_command not in EVAL_COMMANDS:
-        raise NotAvailableError(f"'assistant eval {args.eval_command}' is not available.")
     module_name, function = EVAL_COMMANDS[args.eval_command]
     module = importlib.import_module(f"assistant.evaluation.{module_name}")
     return getattr(module, function)(args, settings)

@@ -42,9 +42,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     controller = ChatController(assistant)
     feedback = FeedbackStore(settings.server.feedback_file)
 
-    def on_like(data: gr.LikeData, chat: list[dict], answers: dict) -> None:
+    def on_like(data: gr.LikeData, answers: dict) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        gr.Info(feedback.record(index, data.liked, chat, answers))
+        gr.Info(feedback.record(index, data.liked, answers))
 
     def moderate(pasted: str, upload: str | None):
         try:
@@ -86,7 +86,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     api_name="chat" if trigger == message.submit else False,
                 )
             clear.click(lambda: ([], "", "", {}), None, [chatbot, banner, sources, answers], queue=False)
-            chatbot.like(on_like, [chatbot, answers], None)
+            chatbot.like(on_like, [answers], None)
         with gr.Tab("Moderators"):
             gr.Markdown("Paste questions (one per line) or upload a CSV (with a `question` column) or a JSONL "
                         "file (`{\"id\": …, \"question\": …}` per line). Each gets a cited, checked answer.")

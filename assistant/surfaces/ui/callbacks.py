@@ -15,7 +15,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.answer.pipeline import Assistant, EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
+from assistant.answer.events import EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
+from assistant.answer.pipeline import Assistant
 from assistant.core.errors import AssistantError, InputError
 from assistant.surfaces.batch import BatchRecord, process_lines
 from assistant.surfaces.format import NOTICES, Source
@@ -82,7 +83,7 @@ class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def record(self, index: int, liked: bool | str, chat: list[dict], answers: dict) -> str:
+    def record(self, index: int, liked: bool | str, answers: dict) -> str:
         answer = answers.get(str(index))
         if answer is None:
             return "Feedback works on finished answers only."
