@@ -230,3 +230,19 @@ def test_a_sentence_restating_a_yes_no_question_gives_way_to_the_source(make_bot
     answer = make_bot("Steroids calm the immune system [1].").ask("Do steroids calm the immune system?")
     assert answer.answer == "Here is what my sources say: “Steroids calm the immune system.” [1]"
     assert answer.details.verification[0].restates and check_answer_contract(answer) == []
+
+
+def test_passage_preparation_waits_while_a_question_is_being_answered(make_bot):
+    import threading
+
+    bot, generator = _caching_bot(make_bot, block_tokens=100_000)
+    bot.components.retriever()
+    events = bot.stream("Does the immune system attack nerves?")
+    next(events)  # the question is now being answered (triage done)
+    worker = threading.Thread(target=bot.prepare_passage_states)
+    worker.start()
+    worker.join(timeout=0.3)
+    assert worker.is_alive() and generator.piece_cache.cached == []  # it waits for the question
+    list(events)  # the question finishes (computing its own pieces)
+    worker.join(timeout=10)
+    assert not worker.is_alive() and len(generator.piece_cache.cached) > 1

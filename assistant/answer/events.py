@@ -8,6 +8,7 @@ TokenEvents as the draft streams, and one FinalEvent with the checked Answer.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -51,3 +52,39 @@ class Clock:
 
     def since_start(self, name: str) -> None:
         self.timings[name] = int((time.perf_counter() - self.start) * 1000)
+
+
+class ActiveQuestions:
+    """Counts questions being answered (``with`` one per question); background work waits for none.
+
+    >>> asking = ActiveQuestions()
+    >>> with asking:
+    ...     asking.busy
+    True
+    >>> asking.busy, asking.wait_until_idle(timeout=0.01)
+    (False, True)
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = threading.Condition()
+
+    @property
+    def busy(self) -> bool:
+        return self._count > 0
+
+    def __enter__(self) -> ActiveQuestions:
+        with self._idle:
+            self._count += 1
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._idle:
+            self._count -= 1
+            if self._count == 0:
+                self._idle.notify_all()
+
+    def wait_until_idle(self, timeout: float | None = None) -> bool:
+        """Block while any question is being answered; False if ``timeout`` passed first."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._count == 0, timeout)

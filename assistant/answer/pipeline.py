@@ -22,7 +22,7 @@ from functools import partial
 from assistant.answer.citations import cite
 from assistant.answer.components import Components
 from assistant.answer.compose import ComposeSettings, compose
-from assistant.answer.events import Clock, Event, EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
+from assistant.answer.events import ActiveQuestions, Clock, Event, EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
 from assistant.answer.evidence import (
     Evidence,
     asks_about_questions,
@@ -66,6 +66,7 @@ class Assistant:
         self._terms: list[str] | None = None
         self._reference: str | None = None
         self._lexicon: Lexicon | None = None
+        self._asking = ActiveQuestions()
 
     @property
     def generator(self) -> Generator:
@@ -94,8 +95,9 @@ class Assistant:
     def prepare_passage_states(self) -> int:
         """Compute (or load from disk) the KV state of every piece a prompt can hold; how many pieces.
 
-        One piece at a time, so a question asked meanwhile waits for one piece, not all of them (the
-        app runs this in the background; a piece not ready yet is computed when a question needs it).
+        One piece at a time, and only while no question is being answered, so a question asked meanwhile
+        waits for at most one piece (the app runs this in the background; a piece not ready yet is
+        computed when a question needs it).
         Nothing happens if the cache is off or the library is larger than its budget (~3 characters
         per token); saved states of pieces no longer in the library are deleted.
         """
@@ -107,6 +109,7 @@ class Assistant:
             return 0
         log_to_stderr(f"Preparing {len(pieces)} passage states (saved, so only the first run is slow)...")
         for piece in pieces:
+            self._asking.wait_until_idle()  # a question goes first; its own pieces are computed by it
             cache.add([piece])
         cache.forget_saved_except(pieces)
         return len(pieces)
@@ -119,7 +122,13 @@ class Assistant:
         return final
 
     def stream(self, question: str, history: Sequence[dict] = ()) -> Iterator[Event]:
-        """Events in order: TriageEvent, then (unless an emergency) EvidenceEvent, TokenEvents, FinalEvent."""
+        """Events in order: TriageEvent, then (unless an emergency) EvidenceEvent, TokenEvents, FinalEvent.
+
+        While a question is being answered, background preparation of passage states waits."""
+        with self._asking:
+            yield from self._stream(question, history)
+
+    def _stream(self, question: str, history: Sequence[dict]) -> Iterator[Event]:
         clock = Clock()
         cleaned = clean_question(question, self.settings.input.max_question_chars)
         triage = self.components.triager().triage(cleaned, list(history))

@@ -361,6 +361,11 @@ class ServerSettings(BaseModel):
     max_batch_questions: int = Field(
         default=200, ge=1, description="Most questions the moderator tab answers in one run."
     )
+    concurrency: int = Field(
+        default=1, ge=1, le=64,
+        description="Answers computed at once (chat page, /chat and /v1/chat/completions each); more wait "
+                    "in a queue. The model runs one step at a time anyway; see README, Performance.",
+    )
 
 
 class Settings(BaseSettings):

@@ -25,9 +25,9 @@ from assistant.surfaces.format import DISCLAIMER, present
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("settings (also ASSISTANT_<SECTION>__<FIELD> in the environment)")
+def add_settings_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per scalar setting (``--retrieval-k 8``); ``settings_from_args`` reads them back."""
+    group = parser.add_argument_group("settings (also ASSISTANT_<SECTION>__<FIELD> in the environment)")
     for section, name, kind, description in flag_specs():
         flag = f"--{section}-{name}".replace("_", "-")
         description = description.replace("%", "%%")  # argparse formats help with %-style placeholders
@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
             group.add_argument(flag, dest=dest, action=argparse.BooleanOptionalAction, help=description)
         else:
             group.add_argument(flag, dest=dest, type=kind, metavar=kind.__name__.upper(), help=description)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    add_settings_flags(common)
 
     parser = argparse.ArgumentParser(prog="assistant", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)

@@ -1,4 +1,9 @@
-"""The chat app: ``python app.py`` serves it on 127.0.0.1:7860 (host, port and sharing are settings).
+"""The chat app: ``python app.py [--host H] [--port P] [--share] [any settings flag]`` serves it on
+127.0.0.1:7860 by default, with two APIs on the same server:
+
+* Gradio: ``/chat`` takes ``(message, history)`` (ChatInterface's convention) and returns the Answer's
+  JSON (``answer`` with ``[n]`` markers, ``citations``, ``urgency``, ...);
+* OpenAI-compatible: ``POST /v1/chat/completions`` (see :mod:`assistant.surfaces.openai_api`).
 
 Tab "Ask": a streaming chat, evidence first; the verified answer replaces the draft; a Sources panel
 with the supporting sentences highlighted; red/amber banners for emergency/urgent messages;
@@ -8,20 +13,25 @@ downloadable as Markdown, CSV or JSONL.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 import threading
 
 import gradio as gr
+from gradio.routes import App
 
 from assistant.answer.pipeline import Assistant
 from assistant.core.errors import AssistantError
 from assistant.core.settings import Settings
+from assistant.surfaces.cli import add_settings_flags, settings_from_args
 from assistant.surfaces.format import DISCLAIMER
+from assistant.surfaces.openai_api import ChatCompletions, add_routes
 from assistant.surfaces.ui.callbacks import (
     ChatController,
     FeedbackStore,
     answer_all,
+    plain_history,
     read_questions,
     table,
     write_downloads,
@@ -45,6 +55,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def on_like(data: gr.LikeData, answers: dict) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
         gr.Info(feedback.record(index, data.liked, answers))
+
+    def chat_api(message: str, history: list[dict] | None = None) -> dict:
+        """Answer ``message`` (history: earlier {role, content} turns); the Answer's JSON, with citations."""
+        try:
+            return assistant.ask(message, plain_history(history or [])).to_json()
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from exc
 
     def moderate(pasted: str, upload: str | None):
         try:
@@ -83,10 +100,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             for trigger in (message.submit, send.click):
                 trigger(take, message, [message, pending], queue=False).then(
                     controller.respond, [pending, chatbot, answers], [chatbot, banner, sources, answers],
-                    api_name="chat" if trigger == message.submit else False,
+                    api_name=False,  # the page's own state machine; programs use /chat below
                 )
             clear.click(lambda: ([], "", "", {}), None, [chatbot, banner, sources, answers], queue=False)
             chatbot.like(on_like, [answers], None)
+            gr.api(chat_api, api_name="chat")
         with gr.Tab("Moderators"):
             gr.Markdown("Paste questions (one per line) or upload a CSV (with a `question` column) or a JSONL "
                         "file (`{\"id\": …, \"question\": …}` per line). Each gets a cited, checked answer.")
@@ -112,9 +130,27 @@ def _prepare_passage_states(assistant: Assistant) -> None:
         logging.getLogger(__name__).exception("Passage states not prepared; they are computed when needed")
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None = None) -> Settings:
+    """``--host``, ``--port``, ``--share`` and every settings flag of the CLI (``--retrieval-k 8``, ...)."""
+    parser = argparse.ArgumentParser(prog="python app.py", description="Serve the chat page and its APIs.")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, help="port (default 7860)")
+    parser.add_argument("--share", action="store_true", default=None, help="also create a public Gradio link")
+    add_settings_flags(parser)
+    args = parser.parse_args(argv)
+    for name in ("host", "port", "share"):
+        if getattr(args, name) is not None:
+            setattr(args, f"set__server__{name}", getattr(args, name))
+    return settings_from_args(args)
+
+
+def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings()
+    try:
+        settings = parse_args(argv)
+    except ValueError as exc:
+        print(f"app.py: invalid setting: {exc}", file=sys.stderr)
+        return 2
     assistant = Assistant(settings)
     print("Preparing the index and models (the first run builds them; later runs take seconds)…", flush=True)
     try:
@@ -124,9 +160,11 @@ def main() -> int:
         return 1
     threading.Thread(target=_prepare_passage_states, args=(assistant,), daemon=True).start()
     app = build_app(assistant)
-    app.queue(default_concurrency_limit=1)
+    app.queue(default_concurrency_limit=settings.server.concurrency)
+    server = App()  # Gradio's FastAPI app, with the OpenAI-compatible routes added before Gradio's own
+    add_routes(server, ChatCompletions(assistant, settings.server.concurrency))
     app.launch(server_name=settings.server.host, server_port=settings.server.port, share=settings.server.share,
-               css=CSS, show_error=False)
+               css=CSS, show_error=False, _app=server)
     return 0
 
 

@@ -37,8 +37,7 @@ class ChatController:
     def respond(self, message: str, chat: list[dict] | None, answers: dict | None) -> Iterator[ChatState]:
         chat = list(chat or [])
         answers = dict(answers or {})
-        history = [{"role": m["role"], "content": _plain(m["content"])} for m in chat
-                   if m.get("role") in ("user", "assistant")]
+        history = plain_history(chat)
         chat.append({"role": "user", "content": message})
         chat.append({"role": "assistant", "content": "_Checking your message…_"})
         banner = sources = ""
@@ -169,6 +168,12 @@ def _markdown_entry(row: dict) -> str:
 def _source(citation: dict) -> Source:
     """A citation of an answer's JSON, as the shared formatter's Source."""
     return Source(citation["n"], citation["doc_title"], citation["section"], "", citation["text"])
+
+
+def plain_history(chat: list) -> list[dict[str, str]]:
+    """The user and assistant turns of a chat as ``{role, content}`` text (anything else is skipped)."""
+    return [{"role": m["role"], "content": _plain(m.get("content", ""))} for m in chat
+            if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
 
 
 def _plain(content) -> str:
