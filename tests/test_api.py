@@ -28,9 +28,9 @@ def bot(toy_settings, fake_embedder):
     return bot
 
 
-def _client(bot, concurrency=1) -> TestClient:
+def _client(bot) -> TestClient:
     app = FastAPI()
-    add_routes(app, ChatCompletions(bot, concurrency))
+    add_routes(app, ChatCompletions(bot))
     return TestClient(app)
 
 
@@ -84,9 +84,14 @@ def test_models_lists_the_assistant(bot):
 
 
 @pytest.mark.parametrize("concurrency", [1, 3])
-def test_many_clients_at_once_each_get_their_own_answer(bot, concurrency):
+def test_many_clients_at_once_each_get_their_own_answer(toy_settings, fake_embedder, concurrency):
+    settings = toy_settings.with_overrides({"triage": {"use_embeddings": False}, "server": {"concurrency": concurrency},
+                                            "verify": {"min_coverage": 0.05, "min_relevance": 0.0,
+                                                       "min_quote_score": 0.1}})
+    parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
+    bot = Assistant(settings, parts, QuotingGenerator(), FakeJudge())
     alone = {q: bot.ask(q).answer for q in QUESTIONS}
-    client = _client(bot, concurrency)
+    client = _client(bot)
     asked = QUESTIONS * 5
     with ThreadPoolExecutor(max_workers=len(asked)) as pool:
         replies = list(pool.map(lambda q: _ask(client, q).json()["choices"][0]["message"]["content"], asked))

@@ -22,7 +22,7 @@ from functools import partial
 from assistant.answer.citations import cite
 from assistant.answer.components import Components
 from assistant.answer.compose import ComposeSettings, compose
-from assistant.answer.events import ActiveQuestions, Clock, Event, EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
+from assistant.answer.events import Clock, Event, EvidenceEvent, FinalEvent, QueuedEvent, TokenEvent, TriageEvent
 from assistant.answer.evidence import (
     Evidence,
     asks_about_questions,
@@ -35,6 +35,7 @@ from assistant.answer.fallback import abstain
 from assistant.answer.followups import standalone_question, topic_terms
 from assistant.answer.gates import addresses, before_generation, focus_phrase, focus_words, surface_forms, uncovered
 from assistant.answer.grounding import Lexicon
+from assistant.answer.turns import ActiveQuestions, Turns
 from assistant.answer.verify import Verifier
 from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
@@ -67,6 +68,7 @@ class Assistant:
         self._reference: str | None = None
         self._lexicon: Lexicon | None = None
         self._asking = ActiveQuestions()
+        self._turns = Turns(self.settings.server.concurrency)
 
     @property
     def generator(self) -> Generator:
@@ -159,6 +161,21 @@ class Assistant:
         if lead is not None:
             yield FinalEvent(self._finish(abstain(answer, lead, passages), clock))
             return
+        waited = False
+        for position in self._turns.enter():  # the model is shared: wait in line, told the place
+            waited = True
+            yield QueuedEvent(position)
+        if waited:
+            clock.lap("queue")
+        try:
+            yield from self._with_model(answer, query, passages, request.kind, clock)
+        finally:
+            self._turns.leave()
+
+    def _with_model(self, answer: Answer, query: str, passages: list[Passage], request_kind: str | None,
+                    clock: Clock) -> Iterator[Event]:
+        """Evidence, coverage, generation and verification: the part that needs the model."""
+        details = answer.details
         cache = self.generator.piece_cache
         texts = [passage_text(p.chunk) for p in passages] if cache else self._excerpts(query, passages)
         if cache:
@@ -176,7 +193,7 @@ class Assistant:
             yield FinalEvent(self._finish(abstain(answer, lead, passages), clock))
             return
         draft = details.draft = yield from self._generate(messages, clock)
-        final = self._final(answer, query, draft, passages, texts, evidence, request.kind, clock)
+        final = self._final(answer, query, draft, passages, texts, evidence, request_kind, clock)
         yield FinalEvent(self._finish(final, clock))
 
     def _yes_probability(self):

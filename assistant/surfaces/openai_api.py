@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from assistant.answer.events import FinalEvent, TokenEvent
+from assistant.answer.events import FinalEvent
 from assistant.answer.pipeline import Assistant
 from assistant.core.errors import AssistantError, InputError
 from assistant.core.types import Answer
@@ -85,20 +84,20 @@ def _text(content: object) -> str | None:
 def extra_fields(answer: Answer) -> dict:
     """What an OpenAI message cannot carry: citations, urgency, triage, abstention, faithfulness."""
     data = answer.to_json()
-    return {key: data[key] for key in ("urgency", "triage", "citations", "abstained", "faithfulness", "timings_ms")}
+    keys = ("question", "urgency", "triage", "citations", "abstained", "faithfulness", "timings_ms")
+    return {key: data[key] for key in keys}
 
 
 class ChatCompletions:
-    """Answers OpenAI chat requests with the Assistant; at most ``concurrency`` answers run at once."""
+    """Answers OpenAI chat requests with the Assistant (which lets ``server.concurrency`` questions use
+    the model at once and lines the others up; an emergency never waits)."""
 
-    def __init__(self, assistant: Assistant, concurrency: int = 1) -> None:
+    def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
-        self.slots = threading.BoundedSemaphore(concurrency)
 
     def complete(self, request: ChatRequest) -> dict:
         """A non-streaming ``chat.completion`` object."""
-        with self.slots:
-            answer = self.assistant.ask(request.question, request.history)
+        answer = self.assistant.ask(request.question, request.history)
         return {"id": _completion_id(), "object": "chat.completion", "created": int(time.time()), "model": MODEL_ID,
                 "choices": [{"index": 0, "finish_reason": "stop",
                              "message": {"role": "assistant", "content": answer.answer,
@@ -121,13 +120,8 @@ class ChatCompletions:
 
         yield chunk({"role": "assistant", "content": ""})
         try:
-            with self.slots:
-                answer = None
-                for event in self.assistant.stream(request.question, request.history):
-                    if isinstance(event, FinalEvent):
-                        answer = event.answer
-                    elif isinstance(event, TokenEvent):
-                        continue
+            answer = next(e.answer for e in self.assistant.stream(request.question, request.history)
+                          if isinstance(e, FinalEvent))
             yield chunk({"content": answer.answer})
             yield chunk({}, "stop", extra_fields(answer))
         except InputError as exc:

@@ -160,9 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     threading.Thread(target=_prepare_passage_states, args=(assistant,), daemon=True).start()
     app = build_app(assistant)
-    app.queue(default_concurrency_limit=settings.server.concurrency)
+    # No limit here: the Assistant lines questions up for the model itself (server.concurrency at once,
+    # telling each its place), so triage runs at once and an emergency never waits behind answers.
+    app.queue(default_concurrency_limit=None)
     server = App()  # Gradio's FastAPI app, with the OpenAI-compatible routes added before Gradio's own
-    add_routes(server, ChatCompletions(assistant, settings.server.concurrency))
+    add_routes(server, ChatCompletions(assistant))
     app.launch(server_name=settings.server.host, server_port=settings.server.port, share=settings.server.share,
                css=CSS, show_error=False, _app=server)
     return 0

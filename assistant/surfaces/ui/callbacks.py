@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.answer.events import EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
+from assistant.answer.events import EvidenceEvent, FinalEvent, QueuedEvent, TokenEvent, TriageEvent
 from assistant.answer.pipeline import Assistant
 from assistant.core.errors import AssistantError, InputError
 from assistant.surfaces.batch import BatchRecord, process_lines
@@ -46,6 +46,10 @@ class ChatController:
             for event in self.assistant.stream(message, history):
                 if isinstance(event, TriageEvent):
                     banner = banner_html(event.triage)
+                    yield list(chat), banner, sources, dict(answers)
+                elif isinstance(event, QueuedEvent):
+                    chat[-1] = {"role": "assistant", "content": f"_Many people are asking right now: you are number "
+                                                                f"{event.position} in line…_"}
                     yield list(chat), banner, sources, dict(answers)
                 elif isinstance(event, EvidenceEvent):
                     sources = evidence_html(event.passages, title="Reading these sources…")
