@@ -96,3 +96,17 @@ def test_many_clients_at_once_each_get_their_own_answer(toy_settings, fake_embed
     with ThreadPoolExecutor(max_workers=len(asked)) as pool:
         replies = list(pool.map(lambda q: _ask(client, q).json()["choices"][0]["message"]["content"], asked))
     assert replies == [alone[q] for q in asked]
+
+
+class BrokenGenerator(QuotingGenerator):
+    def stream(self, messages, max_new_tokens=200):
+        raise RuntimeError("secret internal detail")
+
+
+def test_an_internal_failure_is_a_json_500_without_its_details(bot):
+    bot = Assistant(bot.settings, bot.components, BrokenGenerator(), FakeJudge())
+    response = _ask(_client(bot), QUESTIONS[0])
+    assert response.status_code == 500 and "secret" not in response.text
+    assert response.json()["error"]["type"] == "server_error"
+    streamed = _ask(_client(bot), QUESTIONS[0], stream=True).text
+    assert "server_error" in streamed and "secret" not in streamed and streamed.endswith("data: [DONE]\n\n")

@@ -148,3 +148,14 @@ def test_this_or_it_stands_for_what_the_sentence_before_named():
     result = Verifier(judge).verify("What is peripheral neuropathy?", draft, shown)
     assert [v.kept for v in result.verdicts] == [True, False, False]  # neither is about neuropathy
     assert "peripheral neuropathy" in result.verdicts[1].reason
+
+
+def test_stemming_from_many_threads_at_once_gives_the_same_stems():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.answer.grounding import stems
+
+    texts = ["Plasmapheresis removes antibodies from the blood.", "Intravenous immunoglobulin activates nothing.",
+             "Stiffness and rigidity of the muscles, characteristically progressive."] * 200
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(stems, texts)) == [stems(t) for t in texts]

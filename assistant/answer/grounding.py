@@ -28,6 +28,7 @@ before the judge is asked:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -74,9 +75,16 @@ ENTITIES: dict[str, tuple[str, ...]] = {
     "support groups": ("support group", "support groups"),
 }
 
-# Plain-language words a faithful paraphrase may use although the library does not: words that
-# connect, hedge or restate, never new facts. ("always", "never", "cure", "everyone" are not here.)
-_STEMMER = snowballstemmer.stemmer("english")
+
+class _Stemmers(threading.local):
+    """One Snowball stemmer per thread: a stemmer keeps the word it works on in itself, so two threads
+    sharing one corrupt each other's words (seen as IndexError with two answers at once)."""
+
+    def __init__(self) -> None:
+        self.english = snowballstemmer.stemmer("english")
+
+
+_STEMMERS = _Stemmers()
 
 
 def stems(text: str) -> list[str]:
@@ -86,9 +94,11 @@ def stems(text: str) -> list[str]:
     ['immun', 'system', 'activ', 'activ', 'cell']
     """
     words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'s ", " ").replace("'t ", " "))
-    return _STEMMER.stemWords([w for w in words if w not in STOPWORDS and len(w) > 1])
+    return _STEMMERS.english.stemWords([w for w in words if w not in STOPWORDS and len(w) > 1])
 
 
+# Plain-language words a faithful paraphrase may use although the library does not: words that
+# connect, hedge or restate, never new facts. ("always", "never", "cure", "everyone" are not here.)
 PARAPHRASE_WORDS = frozenset(stems(
     """happen happens happened start starts begin begins mean means meaning called call name named another
     linked link tied connected related relate associated usually often sometimes rarely mostly mainly

@@ -34,6 +34,7 @@ from assistant.core.errors import AssistantError, InputError
 from assistant.core.types import Answer
 
 MODEL_ID = "paraneoplastic-assistant"
+INTERNAL_ERROR = "Something went wrong on our side while answering; please try again in a moment."
 log = logging.getLogger("assistant.api")
 
 
@@ -129,7 +130,10 @@ class ChatCompletions:
             yield chunk({}, "stop")
         except AssistantError as exc:
             log.error("assistant error: %s", exc)
-            yield f"data: {json.dumps({'error': {'message': str(exc), 'type': 'server_error'}})}\n\n"
+            yield f"data: {json.dumps(error_body(str(exc), 'server_error'))}\n\n"
+        except Exception:  # noqa: BLE001 - a client gets a plain message, never a traceback; logged in full
+            log.exception("internal error while streaming an answer")
+            yield f"data: {json.dumps(error_body(INTERNAL_ERROR, 'server_error'))}\n\n"
         yield "data: [DONE]\n\n"
 
 
@@ -164,3 +168,6 @@ def add_routes(app: FastAPI, completions: ChatCompletions) -> None:
         except AssistantError as exc:
             log.error("assistant error: %s", exc)
             return JSONResponse(error_body(str(exc), "server_error"), status_code=503)
+        except Exception:  # noqa: BLE001 - a client gets a plain message, never a traceback; logged in full
+            log.exception("internal error while answering")
+            return JSONResponse(error_body(INTERNAL_ERROR, "server_error"), status_code=500)
