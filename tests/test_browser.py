@@ -128,5 +128,19 @@ def test_moderator_tab_answers_a_pasted_list(app_url, browser):
     page.close()
 
 
+def test_programs_ask_through_gradio_chat_and_the_openai_endpoint(app_url):
+    import httpx
+    from gradio_client import Client
+
+    reply = Client(app_url, verbose=False).predict("What does a spinal tap show?", [], api_name="/chat")
+    assert "[1]" in reply["answer"] and reply["citations"] and reply["urgency"] == "none"
+    body = httpx.post(f"{app_url}/v1/chat/completions", timeout=300, json={
+        "model": "paraneoplastic-assistant", "messages": [{"role": "user", "content": "What does a spinal tap show?"}]})
+    assert body.status_code == 200
+    message = body.json()["choices"][0]["message"]
+    assert message["content"] == reply["answer"] and message["assistant"]["citations"] == reply["citations"]
+    assert httpx.post(f"{app_url}/v1/chat/completions", json={"messages": []}).status_code == 400
+
+
 def test_chromium_is_the_debian_one():
     assert shutil.which("chromium") == CHROMIUM
