@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.components import Components
+from assistant.answer.pipeline import Assistant
 from assistant.core.settings import PROJECT_ROOT, Settings
-from assistant.testing import HashingEmbedder
+from assistant.testing import FakeJudge, HashingEmbedder
 
 REAL_CORPUS = PROJECT_ROOT / "corpus"
 
@@ -66,25 +68,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class FakeJudge:
-    """Supports a statement when the passage contains it word for word, or when ``allow`` says so."""
-
-    name = "fake-judge"
-
-    def __init__(self, allow: dict[str, str] | None = None) -> None:
-        self.allow = allow or {}  # statement -> a phrase that the supporting passage contains
-        self.calls: list[tuple[str, str, str]] = []
-
-    def support(self, items):
-        self.calls.extend(items)
-        scores = []
-        for _question, statement, passage in items:
-            phrase = self.allow.get(statement)
-            contained = statement.rstrip(".").lower() in passage.lower()
-            scores.append(1.0 if contained or (phrase and phrase in passage) else 0.0)
-        return scores
+# Loose thresholds for the toy corpus: the hashing fake's cosines are far below MiniLM's.
+TOY_OVERRIDES = {"triage": {"use_embeddings": False},
+                 "verify": {"min_coverage": 0.05, "min_relevance": 0.0, "min_quote_score": 0.1}}
 
 
 @pytest.fixture
 def fake_judge() -> FakeJudge:
     return FakeJudge()
+
+
+@pytest.fixture
+def toy_assistant(toy_settings, fake_embedder):
+    """``toy_assistant(generator, judge=None, **overrides)``: an Assistant on the toy corpus with fakes."""
+
+    def make(generator, judge=None, **overrides) -> Assistant:
+        settings = toy_settings.with_overrides({**TOY_OVERRIDES, **overrides})
+        parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
+        return Assistant(settings, parts, generator, judge or FakeJudge())
+
+    return make

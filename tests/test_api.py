@@ -8,7 +8,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assistant.answer.components import Components
 from assistant.answer.pipeline import Assistant
 from assistant.surfaces.openai_api import ChatCompletions, add_routes
 from assistant.testing import FakeJudge, QuotingGenerator
@@ -18,12 +17,8 @@ QUESTIONS = ["Do tumor cells spread into the brain?", "What do doctors treat fir
 
 
 @pytest.fixture
-def bot(toy_settings, fake_embedder):
-    settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
-                                            "verify": {"min_coverage": 0.05, "min_relevance": 0.0,
-                                                       "min_quote_score": 0.1}})
-    parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
-    bot = Assistant(settings, parts, QuotingGenerator(), FakeJudge())
+def bot(toy_assistant):
+    bot = toy_assistant(QuotingGenerator())
     bot.warm_up()
     return bot
 
@@ -84,12 +79,8 @@ def test_models_lists_the_assistant(bot):
 
 
 @pytest.mark.parametrize("concurrency", [1, 3])
-def test_many_clients_at_once_each_get_their_own_answer(toy_settings, fake_embedder, concurrency):
-    settings = toy_settings.with_overrides({"triage": {"use_embeddings": False}, "server": {"concurrency": concurrency},
-                                            "verify": {"min_coverage": 0.05, "min_relevance": 0.0,
-                                                       "min_quote_score": 0.1}})
-    parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
-    bot = Assistant(settings, parts, QuotingGenerator(), FakeJudge())
+def test_many_clients_at_once_each_get_their_own_answer(toy_assistant, concurrency):
+    bot = toy_assistant(QuotingGenerator(), server={"concurrency": concurrency})
     alone = {q: bot.ask(q).answer for q in QUESTIONS}
     client = _client(bot)
     asked = QUESTIONS * 5

@@ -3,22 +3,14 @@
 import pytest
 
 from assistant.answer.citations import check_answer_contract
-from assistant.answer.components import Components
 from assistant.answer.events import EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
-from assistant.answer.pipeline import Assistant
 from assistant.testing import FakeGenerator, FakeJudge, FakePieceCache
 
 
 @pytest.fixture
-def make_bot(toy_settings, fake_embedder):
+def make_bot(toy_assistant):
     def make(*responses, judge=None, generator=None, **overrides):
-        # The hashing fake's cosines are far below MiniLM's, so the similarity floors are lowered to match.
-        settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
-                                                "verify": {"min_coverage": 0.05, "min_relevance": 0.0,
-                                                           "min_quote_score": 0.1},
-                                                **overrides})
-        parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
-        return Assistant(settings, parts, generator or FakeGenerator(list(responses)), judge or FakeJudge())
+        return toy_assistant(generator or FakeGenerator(list(responses)), judge, **overrides)
     return make
 
 

@@ -2,11 +2,9 @@
 
 import threading
 
-from assistant.answer.components import Components
 from assistant.answer.events import FinalEvent, QueuedEvent, TriageEvent
-from assistant.answer.pipeline import Assistant
 from assistant.answer.turns import Turns
-from assistant.testing import FakeGenerator, FakeJudge
+from assistant.testing import FakeGenerator
 
 
 def test_the_line_is_first_come_first_served_and_says_each_place():
@@ -43,14 +41,9 @@ class SlowGenerator(FakeGenerator):
         yield from super().stream(messages, max_new_tokens)
 
 
-def test_an_emergency_is_answered_while_another_question_holds_the_model_and_a_question_waits(
-        toy_settings, fake_embedder):
-    settings = toy_settings.with_overrides({"triage": {"use_embeddings": False}, "server": {"concurrency": 1},
-                                            "verify": {"min_coverage": 0.05, "min_relevance": 0.0,
-                                                       "min_quote_score": 0.1}})
-    parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
+def test_an_emergency_is_answered_while_another_question_holds_the_model_and_a_question_waits(toy_assistant):
     generator = SlowGenerator()
-    bot = Assistant(settings, parts, generator, FakeJudge())
+    bot = toy_assistant(generator, server={"concurrency": 1})
     first = threading.Thread(target=bot.ask, args=("Does the immune system attack nerves?",))
     first.start()
     assert generator.started.wait(10)

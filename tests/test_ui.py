@@ -5,8 +5,6 @@ import json
 
 import pytest
 
-from assistant.answer.components import Components
-from assistant.answer.pipeline import Assistant
 from assistant.core.errors import InputError
 from assistant.surfaces.ui.callbacks import (
     FRIENDLY_ERROR,
@@ -16,16 +14,12 @@ from assistant.surfaces.ui.callbacks import (
     read_questions,
     write_downloads,
 )
-from assistant.testing import FakeGenerator, FakeJudge
+from assistant.testing import FakeGenerator
 
 
 @pytest.fixture
-def bot(toy_settings, fake_embedder):
-    settings = toy_settings.with_overrides({"triage": {"use_embeddings": False},
-                                            "verify": {"min_coverage": 0.05, "min_relevance": 0.0,
-                                                       "min_quote_score": 0.1}})
-    parts = Components(settings, embedder=fake_embedder, log=lambda m: None, progress=False)
-    return Assistant(settings, parts, FakeGenerator(["The immune system attacks nerves [1]."] * 5), FakeJudge())
+def bot(toy_assistant):
+    return toy_assistant(FakeGenerator(["The immune system attacks nerves [1]."] * 5))
 
 
 def test_chat_shows_evidence_then_draft_then_the_checked_answer(bot):
