@@ -35,6 +35,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.answer.evidence import focus_share
 from assistant.answer.grounding import _GENERIC_TOPIC, ENTITIES, LAY_TERMS, Lexicon, stems
 from assistant.core.settings import VerifySettings
@@ -42,6 +44,7 @@ from assistant.core.text import sentences
 from assistant.core.types import AnswerDetails, Passage
 from assistant.guard.names import unknown_names
 from assistant.llm.prompts import passage_text
+from assistant.search.embedders import Embedder
 
 
 @dataclass(frozen=True)
@@ -247,3 +250,24 @@ def uncovered(query: str, covered: float | None, settings: VerifySettings, corpu
             names = focus_phrase(query, strange)
         return f"My sources don't mention {names}, so I can't answer that reliably."
     return None
+
+
+class Cosines:
+    """Embedding similarities the composer and the focus check ask for (the vectors are unit length)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def to_reference(self, texts: list[str], reference: str) -> list[float]:
+        """Each of ``texts``' cosine to ``reference``."""
+        return self.matrix([reference], texts)[0].tolist()
+
+    def of_focus(self, query: str, stems: list[str], words: list[str]) -> list[float]:
+        """Each focus stem's best cosine (by the question's own word for it) to one of ``words``."""
+        focus = [w.lower() for w in surface_forms(query, stems)]
+        return self.matrix(focus, words).max(axis=1).tolist()
+
+    def matrix(self, rows: list[str], columns: list[str]) -> np.ndarray:
+        """Cosine of each of ``rows`` to each of ``columns`` (one embedding call)."""
+        vectors = self.embedder.embed([*rows, *columns])
+        return vectors[: len(rows)] @ vectors[len(rows):].T

@@ -33,7 +33,7 @@ from assistant.answer.evidence import (
 )
 from assistant.answer.fallback import abstain
 from assistant.answer.followups import standalone_question, topic_terms
-from assistant.answer.gates import addresses, before_generation, focus_phrase, focus_words, surface_forms, uncovered
+from assistant.answer.gates import Cosines, addresses, before_generation, focus_phrase, focus_words, uncovered
 from assistant.answer.grounding import Lexicon
 from assistant.answer.turns import ActiveQuestions, Turns
 from assistant.answer.verify import Verifier
@@ -256,12 +256,13 @@ class Assistant:
         focus = focus_words(query)
         if details.answerable is not None and details.answerable < self.settings.verify.min_answerable_for_quotes:
             evidence = []
-        composed = compose(query, verification, evidence, self._similarity,
+        similarity = Cosines(self.components.embedder)
+        composed = compose(query, verification, evidence, similarity.to_reference,
                            ComposeSettings.from_settings(self.settings.verify),
                            asks_questions=asks_about_questions(query),
                            headings=[t for p in passages for t in lead_terms(p.chunk.text)])
         clock.lap("verify")
-        if composed is not None and not addresses(composed.shown, focus, partial(self._word_similarity, query),
+        if composed is not None and not addresses(composed.shown, focus, partial(similarity.of_focus, query),
                                                   self.settings.verify.focus_word_similarity):
             details.unaddressed_focus = focus
             return abstain(answer, f"My sources don't say anything about {focus_phrase(query, focus)}.", passages)
@@ -282,19 +283,6 @@ class Assistant:
             evidence = rerank(query, evidence, lambda q, s: ask(answers_messages(q, s)), v.rerank_weight,
                               v.rerank_window)
         return evidence[: v.extractive_sentences]
-
-    def _word_similarity(self, query: str, stems: list[str], words: list[str]) -> list[float]:
-        """Each focus stem's best cosine (by the question's own word for it) to one of ``words``."""
-        focus = [w.lower() for w in surface_forms(query, stems)]
-        return self._cosines(focus, words).max(axis=1).tolist()
-
-    def _similarity(self, texts: list[str], reference: str) -> list[float]:
-        return self._cosines([reference], texts)[0].tolist()
-
-    def _cosines(self, rows: list[str], columns: list[str]):
-        """Cosine of each of ``rows`` to each of ``columns`` (one embedding call; the vectors are unit)."""
-        vectors = self.components.embedder.embed([*rows, *columns])
-        return vectors[: len(rows)] @ vectors[len(rows):].T
 
     def _finish(self, answer: Answer, clock: Clock) -> Answer:
         clock.since_start("total")
