@@ -122,8 +122,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def _prepare_passage_states(assistant: Assistant) -> None:
-    """Background: the chat is usable at once; until a passage's state is ready, a question needing it
-    computes it (as slow as without the cache, once)."""
+    """Background: the chat is usable at once. Preparation pauses while any question is being answered,
+    and a question computes the few passage states it needs that are not ready yet."""
     try:
         assistant.prepare_passage_states()
     except AssistantError:
