@@ -112,3 +112,21 @@ def test_moderator_answers_and_downloads(bot, tmp_path):
     table = list(csv.reader(csv_path.open()))
     assert table[0][:4] == ["id", "question", "urgency", "answer"] and "[1] Toy document" in table[1][6]
     assert md.read_text().startswith("## Does the immune system attack nerves?")
+
+
+def test_a_question_waiting_for_the_model_shows_its_place_in_line(bot):
+    from assistant.answer.events import QueuedEvent
+
+    class Waiting:
+        """Yields what the pipeline yields while two questions are ahead in line, then the real stream."""
+
+        def stream(self, message, history):
+            events = bot.stream(message, history)
+            yield next(events)  # triage
+            yield QueuedEvent(2)
+            yield from events
+
+    states = list(ChatController(Waiting()).respond("Does the immune system attack nerves?", [], {}))
+    contents = [s[0][-1]["content"] for s in states]
+    assert "_Many people are asking right now: you are number 2 in line…_" in contents
+    assert "The immune system attacks nerves." in contents[-1] and "[1]" in contents[-1]

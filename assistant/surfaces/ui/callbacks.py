@@ -1,7 +1,8 @@
 """The chat page's callbacks, kept free of Gradio layout so they can be tested with fakes.
 
 ``ChatController.respond`` is a generator of ``(chat, banner_html, sources_html, answers)`` states:
-the banner and evidence appear first, the draft streams, then the verified answer replaces it.
+the banner and evidence appear first, then (while others' questions hold the model) the place in line,
+then the draft streams, and the verified answer replaces it.
 """
 
 from __future__ import annotations
