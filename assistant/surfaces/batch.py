@@ -3,7 +3,7 @@
 Input lines: ``{"id": str, "question": str, "history": [{"role": ..., "content": ...}]}``.
 A line that is not JSON, not an object, or lacks a usable ``question`` becomes
 ``{"id": ..., "line": n, "error": "..."}`` and the other lines are still processed.
-Blank lines are skipped.
+Blank lines are skipped; a byte-order mark before the first line is ignored.
 
 >>> out = list(process_lines(['{"id": "a", "question": "hi"}', 'oops'], lambda r: {"echo": r.question}))
 >>> out[0]
@@ -56,8 +56,17 @@ def parse_line(text: str, line: int) -> BatchRecord:
             f"line {line}: 'history' must be a list of "
             '{"role": "user"|"assistant", "content": str} objects.'
         )
-    return BatchRecord(line=line, id=None if record_id is None else str(record_id),
+    return BatchRecord(line=line, id=None if record_id is None else writable(str(record_id)),
                        question=question, history=history)
+
+
+def writable(text: str) -> str:
+    """``text`` with any lone surrogate (JSON can carry "\\ud800"; UTF-8 cannot) replaced by U+FFFD.
+
+    >>> writable("q\\ud8001")
+    'q\\ufffd1'
+    """
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _raw_id(text: str) -> str | None:
@@ -67,12 +76,14 @@ def _raw_id(text: str) -> str | None:
     except json.JSONDecodeError:
         return None
     value = data.get("id") if isinstance(data, dict) else None
-    return str(value) if isinstance(value, str | int) else None
+    return writable(str(value)) if isinstance(value, str | int) else None
 
 
 def process_lines(lines: Iterable[str], handle: Callable[[BatchRecord], dict]) -> Iterator[dict]:
     """Yield one output dict per non-blank input line, in order."""
     for number, text in enumerate(lines, start=1):
+        if number == 1:
+            text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
         if not text.strip():
             continue
         try:
