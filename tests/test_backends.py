@@ -23,6 +23,11 @@ class FakeServer(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"server exploded")
             return
+        if body.get("model") == "echo":  # a careless server that repeats the request's headers in its error
+            self.send_response(401)
+            self.end_headers()
+            self.wfile.write(f"bad key: {self.headers.get('Authorization')}".encode())
+            return
         self.send_response(200)
         if body.get("stream"):
             self.send_header("Content-Type", "text/event-stream")
@@ -83,3 +88,11 @@ def test_settings_pick_the_backend():
     assert isinstance(generator, OpenAICompatibleGenerator)
     assert isinstance(generator.judge(), OpenAICompatibleJudge)
     assert resolve_backend(Settings(generation={"model": "/models/some-hf-folder"})) == "transformers"
+
+
+def test_the_api_key_never_appears_in_an_error_even_when_the_server_echoes_it(server, monkeypatch):
+    monkeypatch.setenv("MY_KEY", "sk-very-secret")
+    generator = OpenAICompatibleGenerator(server, "echo", api_key_env="MY_KEY")
+    with pytest.raises(ModelError) as caught:
+        list(generator.stream([{"role": "user", "content": "hi"}]))
+    assert "sk-very-secret" not in str(caught.value) and "***" in str(caught.value)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.errors import AssistantError
 from assistant.search import index as index_module
 from assistant.search.index import IndexStore
 
@@ -73,10 +74,10 @@ def test_crash_mid_build_keeps_the_old_index_and_leaves_no_temp(toy_settings, fa
 
     def explode(path: Path, chunks) -> None:
         path.write_text("half written")
-        raise OSError("disk full")
+        raise OSError(28, "disk full")  # ENOSPC
 
     monkeypatch.setattr(index_module, "_write_chunks", explode)
-    with pytest.raises(OSError):
+    with pytest.raises(AssistantError, match="disk full. Is the disk full .* The previous index is kept"):
         store(toy_settings, fake_embedder, messages).build()
     root = toy_settings.paths.index_dir
     assert not list(root.glob(".build-*"))
@@ -112,3 +113,30 @@ def test_large_index_switches_to_hnsw_and_retrieves_what_flat_search_does(toy_se
         top = [Retriever(i, fake_embedder, toy_settings.retrieval).retrieve(question, k=2)[0].chunk.chunk_id
                for i in (flat, ann)]
         assert top[0] == top[1]
+
+
+def test_a_build_killed_midway_leaves_a_folder_that_the_next_build_removes(toy_settings, fake_embedder):
+    import os
+
+    root = toy_settings.paths.index_dir
+    killed = root / ".build-killed"
+    killed.mkdir(parents=True)
+    (killed / "chunks.jsonl").write_text("{half")
+    os.utime(killed, (0, 0))  # long ago
+    loaded = store(toy_settings, fake_embedder, []).ensure()
+    assert loaded.chunks and not killed.exists()
+
+
+def test_an_index_deleted_while_running_keeps_serving_and_the_next_start_rebuilds_it(toy_settings, fake_embedder):
+    import shutil
+
+    from assistant.answer.components import Components
+
+    parts = Components(toy_settings, embedder=fake_embedder, log=lambda m: None, progress=False)
+    before = parts.retriever().retrieve("immune system", k=2)
+    shutil.rmtree(toy_settings.paths.index_dir)
+    assert parts.retriever().retrieve("immune system", k=2) == before  # in memory, untouched
+    messages: list[str] = []
+    again = Components(toy_settings, embedder=fake_embedder, log=messages.append, progress=False)
+    assert again.retriever().retrieve("immune system", k=2)[0].chunk == before[0].chunk
+    assert any("building it" in m for m in messages)

@@ -120,6 +120,8 @@ def test_a_question_waiting_for_the_model_shows_its_place_in_line(bot):
     class Waiting:
         """Yields what the pipeline yields while two questions are ahead in line, then the real stream."""
 
+        settings = bot.settings
+
         def stream(self, message, history):
             events = bot.stream(message, history)
             yield next(events)  # triage
@@ -130,3 +132,36 @@ def test_a_question_waiting_for_the_model_shows_its_place_in_line(bot):
     contents = [s[0][-1]["content"] for s in states]
     assert "_Many people are asking right now: you are number 2 in line…_" in contents
     assert "The immune system attacks nerves." in contents[-1] and "[1]" in contents[-1]
+
+
+def test_logs_hold_no_question_text_unless_turned_on(toy_assistant, caplog):
+    class Broken(FakeGenerator):
+        def stream(self, messages, max_new_tokens=200):
+            raise RuntimeError("model crashed")
+
+    question = "Does my private diagnosis of the immune system attack nerves?"
+    for log_text in (False, True):
+        caplog.clear()
+        bot = toy_assistant(Broken(), server={"log_text": log_text})
+        states = list(ChatController(bot).respond(question, [], {}))
+        assert states[-1][0][-1]["content"] == FRIENDLY_ERROR and "model crashed" in caplog.text
+        assert (question in caplog.text) == log_text
+
+
+def test_feedback_on_a_full_disk_is_refused_politely_and_leaves_no_half_line(bot, tmp_path, monkeypatch):
+    import os
+
+    *_, (chat, _, _, answers) = ChatController(bot).respond("Does the immune system attack nerves?", [], {})
+    store = FeedbackStore(tmp_path / "feedback.jsonl")
+    assert "saved" in store.record(1, True, answers)
+    before = store.path.read_bytes()
+    real_write = os.write
+
+    def half_then_full(fd, data):
+        real_write(fd, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    assert "could not be saved" in store.record(1, False, answers)
+    monkeypatch.undo()
+    assert store.path.read_bytes() == before and oct(store.path.stat().st_mode)[-3:] == "600"

@@ -361,6 +361,10 @@ class ServerSettings(BaseModel):
     max_batch_questions: int = Field(
         default=200, ge=1, description="Most questions the moderator tab answers in one run."
     )
+    log_text: bool = Field(
+        default=False,
+        description="Write question and answer text into logs (off: logs never contain what people typed).",
+    )
     concurrency: int = Field(
         default=1, ge=1, le=64,
         description="Answers computed at once (chat page, /chat and /v1/chat/completions each); more wait "

@@ -62,10 +62,15 @@ class OpenAICompatibleGenerator:
             with httpx.stream("POST", url, json=body, headers=headers, timeout=self.timeout_s) as response:
                 if response.status_code != 200:
                     response.read()
-                    raise ModelError(f"{url} answered {response.status_code}: {response.text[:300]}")
+                    raise ModelError(self.redact(f"{url} answered {response.status_code}: {response.text[:300]}"))
                 yield from _sse_deltas(response.iter_lines())
         except httpx.HTTPError as exc:
-            raise ModelError(f"Could not reach the generator endpoint {url}: {exc}") from exc
+            raise ModelError(self.redact(f"Could not reach the generator endpoint {url}: {exc}")) from exc
+
+    def redact(self, message: str) -> str:
+        """``message`` with the API key, should a server echo it, replaced by "***"."""
+        key = os.environ.get(self.api_key_env)
+        return message.replace(key, "***") if key else message
 
 
 class OpenAICompatibleJudge:
@@ -95,7 +100,7 @@ class OpenAICompatibleJudge:
             response.raise_for_status()
             content = response.json()["choices"][0]["logprobs"]["content"]
         except (httpx.HTTPError, KeyError, TypeError, IndexError, json.JSONDecodeError) as exc:
-            raise ModelError(f"The judge endpoint {g.base_url} failed: {exc}") from exc
+            raise ModelError(g.redact(f"The judge endpoint {g.base_url} failed: {exc}")) from exc
         return yes_probability(content[0]["top_logprobs"]) if content else 0.0
 
 

@@ -30,7 +30,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from assistant.core.errors import IndexCorruptError
+from assistant.core.errors import AssistantError, IndexCorruptError
 from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
 from assistant.core.text import sentences, tokenize
@@ -143,6 +143,10 @@ class IndexStore:
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             self._swap_in(tmp)
+        except OSError as exc:
+            kept = " The previous index is kept." if self.current.exists() else ""
+            raise AssistantError(f"Could not write the index in {self.root}: {exc.strerror or exc}. Is the disk "
+                                 f"full or the folder read-only?{kept} Nothing half-written is used.") from exc
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         seconds = time.perf_counter() - started

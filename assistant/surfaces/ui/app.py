@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import threading
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no call leaves the machine (before gradio loads)
 
 import gradio as gr
 from gradio.routes import App
@@ -73,7 +76,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         errors = sum("error" in r for r in rows)
         return table(rows), files, f"Answered {len(rows) - errors} of {len(rows)} questions."
 
-    with gr.Blocks(title="Paraneoplastic syndromes — questions answered from trusted sources") as app:
+    with gr.Blocks(title="Paraneoplastic syndromes — questions answered from trusted sources",
+                   analytics_enabled=False) as app:
         gr.Markdown("# Paraneoplastic syndromes of the nervous system\nAnswers come only from two Mayo Clinic "
                     "pages, and every sentence is checked against them.")
         with gr.Tab("Ask"):

@@ -8,10 +8,13 @@ then the draft streams, and the verified answer replaces it.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import logging
+import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,8 +35,12 @@ ChatState = tuple[list[dict], str, str, dict]
 
 
 class ChatController:
+    """Turns the Assistant's events into chat states; logs never hold what people typed unless
+    ``server.log_text`` is on."""
+
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
+        self.log_text = assistant.settings.server.log_text
 
     def respond(self, message: str, chat: list[dict] | None, answers: dict | None) -> Iterator[ChatState]:
         chat = list(chat or [])
@@ -76,28 +83,49 @@ class ChatController:
             chat[-1] = {"role": "assistant", "content": f"Sorry — {exc}"}
             yield list(chat), banner, sources, dict(answers)
         except Exception:  # noqa: BLE001 - a patient must never see a traceback; it is logged in full
-            log.exception("internal error while answering %r", message)
+            log.exception("internal error while answering %s",
+                          repr(message) if self.log_text else f"a message of {len(message)} characters")
             chat[-1] = {"role": "assistant", "content": FRIENDLY_ERROR}
             yield list(chat), banner, sources, dict(answers)
 
 
 class FeedbackStore:
-    """Appends thumbs up/down with the question, answer and citations to a JSONL file."""
+    """Appends thumbs up/down with the question, answer and citations to a JSONL file (readable by its
+    owner only). Each line is appended whole or not at all: a failed write (a full disk) is undone."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = threading.Lock()
 
     def record(self, index: int, liked: bool | str, answers: dict) -> str:
         answer = answers.get(str(index))
         if answer is None:
             return "Feedback works on finished answers only."
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "liked": liked is True or liked == "Like",
                "question": answer["question"], "answer": answer["answer"], "citations": answer["citations"],
                "urgency": answer["urgency"], "faithfulness": answer["faithfulness"]}
-        with self.path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        try:
+            self._append((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+        except OSError as exc:
+            log.error("feedback not saved to %s: %s", self.path, exc.strerror or exc)
+            return "Sorry — your feedback could not be saved just now (the disk may be full)."
         return "Thank you — your feedback was saved for the moderators."
+
+    def _append(self, line: bytes) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                size = os.fstat(fd).st_size
+                try:
+                    if os.write(fd, line) != len(line):
+                        raise OSError(errno.ENOSPC, "the line was only partly written")
+                    os.fsync(fd)
+                except OSError:
+                    os.ftruncate(fd, size)  # no half line is ever left for a reader
+                    raise
+            finally:
+                os.close(fd)
 
 
 def read_questions(pasted: str | None, upload: str | None, limit: int) -> list[BatchRecord | dict]:
