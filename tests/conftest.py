@@ -61,6 +61,30 @@ def real_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("real-index")
 
 
+LOOPBACK = {"127.0.0.1", "::1", "localhost", "0.0.0.0"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """Nothing in the tests may leave the machine: connections and name lookups other than loopback fail."""
+    real_connect, real_lookup = socket.socket.connect, socket.getaddrinfo
+
+    def connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOOPBACK:
+            raise OSError(f"tests never reach the network (tried {address[0]})")
+        return real_connect(sock, address)
+
+    def lookup(host, *args, **kwargs):
+        if host not in LOOPBACK and host is not None:
+            raise socket.gaierror(f"tests never reach the network (looked up {host})")
+        return real_lookup(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", connect)
+        patch.setattr(socket, "getaddrinfo", lookup)
+        yield
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now (for servers the tests start)."""
     with socket.socket() as s:

@@ -96,3 +96,10 @@ def test_the_api_key_never_appears_in_an_error_even_when_the_server_echoes_it(se
     with pytest.raises(ModelError) as caught:
         list(generator.stream([{"role": "user", "content": "hi"}]))
     assert "sk-very-secret" not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_the_tests_cannot_reach_the_network():
+    import httpx
+
+    with pytest.raises(httpx.HTTPError):
+        httpx.get("https://pypi.org/simple/", timeout=3)
