@@ -92,6 +92,7 @@ def test_instruction_planted_in_a_document_is_masked_and_its_dose_never_shown(ma
     prompt = bot.generator.prompts[0][1]["content"]
     assert "500 mg" not in prompt and "a sentence that gave instructions was removed" in prompt
     assert "500" not in answer.answer and "Steroids are medicines." in answer.answer
+    assert "instructions was removed" not in answer.answer  # the mask is for the model, never shown
 
 
 def test_emergency_advice_comes_first_and_nothing_is_generated(make_bot):

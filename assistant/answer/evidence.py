@@ -30,7 +30,8 @@ import numpy as np
 from assistant.answer.grounding import LAY_TERMS, stems
 from assistant.core.text import sentences, tokenize
 from assistant.core.types import Passage
-from assistant.llm.prompts import excerpt
+from assistant.guard.safety import has_dose, is_instruction_like, is_personal_diagnosis
+from assistant.llm.prompts import MASK, excerpt
 from assistant.search.bm25 import BM25
 from assistant.search.embedders import Embedder
 
@@ -155,8 +156,8 @@ def select_evidence(question: str, passages: Sequence[Passage], embedder: Embedd
     ``focus``: the question's focus words (Porter2 stems)."""
     texts = list(texts) if texts is not None else [p.chunk.text for p in passages]
     asks_questions = asks_about_questions(question)
-    found = [(unit, n) for n, text in enumerate(texts, start=1) for unit in units(text)
-             if asks_questions or not unit.text.endswith("?")]
+    found = [(unit, n) for n, text in enumerate(texts, start=1) for unit in units(text.replace(MASK, " "))
+             if (asks_questions or not unit.text.endswith("?")) and quotable(unit.readable)]
     if not found:
         return []
     readable = [unit.readable for unit, _ in found]
@@ -171,6 +172,16 @@ def select_evidence(question: str, passages: Sequence[Passage], embedder: Embedd
         scores = scores + FOCUS_WEIGHT * np.array([focus_share(text, focus) for text in readable])
     order = np.argsort(-scores, kind="stable")[:k]
     return [Evidence(found[i][0], found[i][1], float(scores[i])) for i in order]
+
+
+def quotable(text: str) -> bool:
+    """May this source sentence be shown word for word? Never a dose, a diagnosis of someone, or a sentence
+    that speaks to the writer of the reply (masked or not): evidence can be quoted without the verifier.
+
+    >>> quotable("Steroids calm the immune system."), quotable("Give 2 g/kg of immunoglobulin twice a day.")
+    (True, False)
+    """
+    return not (has_dose(text) or is_personal_diagnosis(text) or is_instruction_like(text) or MASK in text)
 
 
 _LAY_STEMS = {stem: {s for term in terms for s in stems(term)} for word, terms in LAY_TERMS.items()

@@ -27,12 +27,24 @@ from dataclasses import dataclass
 
 from assistant.core.text import clean_text
 
+# Instructions in other languages: "ignora las instrucciones", "ignorez les règles", "vergiss alle Regeln", ...
+_FOREIGN = (r"\b(?:ignor\w*|olvid\w*|oubli\w*|vergiss\w*|ignorier\w*|dimentica\w*)\b[^.?!]{0,40}\b(?:instrucc\w*|"
+            r"instructions?|r[eè]gles?|reglas?|regeln|anweisung\w*|istruzion\w*|regole)\b")
 _INJECTION = re.compile(
+    _FOREIGN + r"|"
     r"\b(?:ignore|disregard|forget|override|bypass)\b[^.?!]{0,40}\b(?:instructions?|rules?|prompt|guidelines|"
     r"sources?|restrictions?|policy|policies)\b|\bsystem prompt\b|\b(?:print|show|reveal|repeat|output)\b"
     r"[^.?!]{0,30}\b(?:prompt|instructions)\b|\byou are now\b|\bdeveloper mode\b|\bjailbreak\b|\bDAN\b|"
     r"\b(?:from|use|using) your own knowledge\b|\bwithout (?:the |your |using )?(?:sources|documents|passages)\b|"
     r"\bpretend (?:to be|you are)\b|\bact as (?:my|a) (?:doctor|physician|neurologist)\b",
+    re.IGNORECASE,
+)
+# Also in a question: telling the assistant how to word its replies ("reply with X", "from now on ...", "add X at
+# the end of every answer"), chat-template tokens, a leading "system:".
+_STEERING = re.compile(
+    r"\b(?:reply|respond|answer) (?:only )?with\b|\bfrom now on\b|<\|im_(?:start|end)\|>|^\s*(?:system|assistant)\s*:|"
+    r"\b(?:add|append|end|finish|start|begin)\b[^.?!]{0,50}\b(?:all|every|each|your) (?:reply|replies|answers?|"
+    r"responses?)\b",
     re.IGNORECASE,
 )
 _DOSING = re.compile(
@@ -63,10 +75,18 @@ _DOSE_STATEMENT = re.compile(
     r"(?:a|per) (?:day|week)\b|\bevery \d+ hours\b",
     re.IGNORECASE,
 )
+# A sentence that speaks to whoever writes the reply (a planted instruction), not to a patient: about "your
+# answer/reply/response", "from now on", "before answering", what to print/say/add, chat-template tokens.
 _ADDRESSES_MODEL = re.compile(
+    _FOREIGN + r"|"
     r"\b(?:ignore|disregard)\b[^.?!]{0,40}\b(?:instructions?|rules?|above|previous)\b|\b(?:assistant|ai|"
     r"language model|chatbot|model)\b[^.?!]{0,30}\b(?:must|should|will|now)\b|\btell (?:the )?(?:patient|user|"
-    r"reader)s? (?:to|that)\b|\bsystem prompt\b|\byou are now\b",
+    r"reader)s? (?:to|that|they)\b|\bsystem prompt\b|\byou are (?:now|no longer)\b|"
+    r"\b(?:your|every|each) (?:reply|replies|answers?|responses?|output)\b|\bfrom now on\b|\bbefore answering\b|"
+    r"\b(?:reply|respond|answer) (?:only )?(?:with|in the voice)\b|\bdeveloper mode\b|<\|im_(?:start|end)\|>|"
+    r"^\s*(?:system|assistant)\s*:|\b(?:print|output|reveal) (?:every|all|the|your)\b[^.?!]{0,30}\b(?:rules?|"
+    r"instructions?|prompt)\b|\b(?:always|never) (?:cite|recommend|say|tell|answer|reply|mention)\b|"
+    r"\b(?:the|a) (?:reader|user)\b|\btell (?:them|him|her) (?:to|that|they)\b",
     re.IGNORECASE,
 )
 
@@ -102,7 +122,7 @@ class RequestCheck:
 
 def classify_request(question: str) -> RequestCheck:
     text = clean_text(question)
-    if _INJECTION.search(text):
+    if _INJECTION.search(text) or _STEERING.search(text):
         remainder = _strip_injection(text)
         return RequestCheck("injection", remainder)
     for kind, pattern in (("dosing", _DOSING), ("prognosis", _PROGNOSIS), ("diagnosis", _DIAGNOSIS)):
@@ -114,7 +134,7 @@ def classify_request(question: str) -> RequestCheck:
 def _strip_injection(text: str) -> str:
     """Drop the sentences/clauses that try to change the rules; keep a real question if one is left."""
     parts = re.split(r"(?<=[.!?:;])\s+|\s*,\s*(?:and|then)\s+|\s+and\s+(?=(?:tell|say|give|what|how))", text)
-    kept = [p for p in parts if p and not _INJECTION.search(p)]
+    kept = [p for p in parts if p and not _INJECTION.search(p) and not _STEERING.search(p)]
     return " ".join(kept).strip(" ,.;:")
 
 

@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--set", type=Path, default=None, help="labelled JSONL (default: eval/claims.jsonl)")
     e.add_argument("--split", choices=("dev", "test"), default=None, help="only this split")
     e.add_argument("--json", action="store_true")
+    e = eval_sub.add_parser("injection", parents=[common], help="planted instructions never change the rules")
+    e.add_argument("--set", type=Path, default=None, help="cases JSONL (default: eval/injection.jsonl)")
+    e.add_argument("--json", action="store_true")
     e = eval_sub.add_parser("run", parents=[common], help="full evaluation report with plots")
     e.add_argument("--limit", type=int, default=None, help="only the first N gold questions")
     e.add_argument("--fast", action="store_true", help="fake generator and word-overlap judge (for CI)")
@@ -269,6 +272,7 @@ EVAL_COMMANDS = {
     "faithfulness-validate": ("faithfulness_val", "run_validation"),
     "triage": ("triage_eval", "run_triage_eval"),
     "claims": ("claims_eval", "run_claims_eval"),
+    "injection": ("injection_eval", "run_injection_eval"),
     "run": ("run", "run_eval_run"),
 }
 
