@@ -103,3 +103,13 @@ def test_the_tests_cannot_reach_the_network():
 
     with pytest.raises(httpx.HTTPError):
         httpx.get("https://pypi.org/simple/", timeout=3)
+
+
+def test_an_unreadable_gguf_is_a_clear_model_error_not_a_crash(tmp_path):
+    pytest.importorskip("llama_cpp")
+    from assistant.llm.llamacpp import LlamaCppGenerator
+
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + bytes(200))
+    with pytest.raises(ModelError, match="could not load"):
+        LlamaCppGenerator(str(broken), tmp_path).warm_up()

@@ -128,6 +128,19 @@ def test_moderator_tab_answers_a_pasted_list(app_url, browser):
     page.close()
 
 
+def test_html_in_a_question_is_shown_as_text_never_run_or_rendered(app_url, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(app_url)
+    _ask(page, '<img src=x onerror="window.__xss=1"><b id="injected">bold</b> What is a spinal tap?')
+    page.wait_for_function(
+        "() => { const h = document.querySelector('#sources-panel h3');"
+        " return h && h.textContent.trim() === 'Sources'; }", timeout=300_000)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#injected").count() == 0 and page.locator("#chat img[src='x']").count() == 0
+    assert '<b id="injected">bold</b>' in page.locator("#chat").inner_text()
+    page.close()
+
+
 def test_programs_ask_through_gradio_chat_and_the_openai_endpoint(app_url):
     import httpx
     from gradio_client import Client

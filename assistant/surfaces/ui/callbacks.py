@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import html
 import io
 import json
 import logging
@@ -46,7 +47,7 @@ class ChatController:
         chat = list(chat or [])
         answers = dict(answers or {})
         history = plain_history(chat)
-        chat.append({"role": "user", "content": message})
+        chat.append({"role": "user", "content": html.escape(message, quote=False)})  # shown as typed, never as HTML
         chat.append({"role": "assistant", "content": "_Checking your message…_"})
         banner = sources = ""
         yield list(chat), banner, sources, dict(answers)
@@ -66,7 +67,7 @@ class ChatController:
                 elif isinstance(event, TokenEvent):
                     draft = chat[-1]["content"] if chat[-1]["content"].startswith("_Draft") else "_Draft, being "\
                         "checked against the sources:_\n\n"
-                    chat[-1] = {"role": "assistant", "content": draft + event.text}
+                    chat[-1] = {"role": "assistant", "content": draft + html.escape(event.text, quote=False)}
                     yield list(chat), banner, sources, dict(answers)
                 elif isinstance(event, FinalEvent):
                     answer = event.answer
@@ -205,7 +206,7 @@ def _source(citation: dict) -> Source:
 
 def plain_history(chat: list) -> list[dict[str, str]]:
     """The user and assistant turns of a chat as ``{role, content}`` text (anything else is skipped)."""
-    return [{"role": m["role"], "content": _plain(m.get("content", ""))} for m in chat
+    return [{"role": m["role"], "content": html.unescape(_plain(m.get("content", "")))} for m in chat
             if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
 
 

@@ -94,11 +94,12 @@ def answer_markdown(answer: Answer) -> str:
     """The final chat message (see :mod:`assistant.surfaces.format`): the answer, how it was checked, and
     any closing advice; an emergency is the advice alone, in bold (the banner says the rest)."""
     shown = present(answer)
+    text = html.escape(shown.text, quote=False)  # source or model text is shown as text, never as HTML
     if shown.urgency == "emergency":
-        return f"**{shown.text}**"
-    parts = [shown.text]
+        return f"**{text}**"
+    parts = [text]
     if shown.checked:
         parts.append(f"<span class='faithfulness'>{shown.checked}</span>")
     if shown.closing:
-        parts.append(f"_{shown.closing}_")
+        parts.append(f"_{html.escape(shown.closing, quote=False)}_")
     return "\n\n".join(parts)
