@@ -124,7 +124,8 @@ class Assistant:
         return final
 
     def stream(self, question: str, history: Sequence[dict] = ()) -> Iterator[Event]:
-        """Events in order: TriageEvent, then (unless an emergency) EvidenceEvent, TokenEvents, FinalEvent.
+        """Events in order: TriageEvent, then (unless an emergency) EvidenceEvent, QueuedEvents while other
+        questions hold the model, TokenEvents, FinalEvent.
 
         While a question is being answered, background preparation of passage states waits."""
         with self._asking:
