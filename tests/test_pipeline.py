@@ -239,3 +239,11 @@ def test_passage_preparation_waits_while_a_question_is_being_answered(make_bot):
     list(events)  # the question finishes (computing its own pieces)
     worker.join(timeout=10)
     assert not worker.is_alive() and len(generator.piece_cache.cached) > 1
+
+
+def test_every_answer_carries_its_reading_grade_and_plain_words_asks_for_simpler_wording(make_bot):
+    answer = make_bot("The immune system attacks nerves [1].").ask("Does the immune system attack nerves?")
+    assert answer.details.reading_grade is not None and "reading_grade" in answer.to_json()
+    bot = make_bot("The immune system attacks nerves [1].", generation={"plain_words": True})
+    bot.ask("Does the immune system attack nerves?")
+    assert bot.generator.prompts[-1][1]["content"].endswith("one idea per sentence.")

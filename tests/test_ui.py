@@ -110,7 +110,8 @@ def test_moderator_answers_and_downloads(bot, tmp_path):
     md, csv_path, jsonl = write_downloads(rows, tmp_path)
     assert json.loads(jsonl.read_text())["citations"][0]["n"] == 1
     table = list(csv.reader(csv_path.open()))
-    assert table[0][:4] == ["id", "question", "urgency", "answer"] and "[1] Toy document" in table[1][6]
+    assert table[0][:6] == ["id", "question", "urgency", "answer", "faithfulness", "reading_grade"]
+    assert "[1] Toy document" in table[1][7] and float(table[1][5]) < 20  # a grade, not a score
     assert md.read_text().startswith("## Does the immune system attack nerves?")
 
 

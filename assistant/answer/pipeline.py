@@ -35,6 +35,7 @@ from assistant.answer.fallback import abstain
 from assistant.answer.followups import standalone_question, topic_terms
 from assistant.answer.gates import Cosines, addresses, before_generation, focus_phrase, focus_words, uncovered
 from assistant.answer.grounding import Lexicon
+from assistant.answer.readability import reading_grade
 from assistant.answer.turns import ActiveQuestions, Turns
 from assistant.answer.verify import Verifier
 from assistant.core.log import log_to_stderr
@@ -186,7 +187,9 @@ class Assistant:
         key = [(e.n, e.unit.readable) for e in evidence[: self.settings.generation.key_sentences]]
         header_end = "\n" if cache else " "
         plain = build_messages(query, passages, texts, header_end=header_end)
-        messages = build_messages(query, passages, texts, header_end=header_end, key_sentences=key) if key else plain
+        plain_words = self.settings.generation.plain_words
+        messages = (build_messages(query, passages, texts, header_end=header_end, key_sentences=key,
+                                   plain_words=plain_words) if key or plain_words else plain)
         covered = details.answerable = self._coverage(plain)
         lead = uncovered(query, covered, self.settings.verify, self._corpus_text(), self.lexicon(), details)
         if lead is not None:
@@ -288,6 +291,7 @@ class Assistant:
         return evidence[: v.extractive_sentences]
 
     def _finish(self, answer: Answer, clock: Clock) -> Answer:
+        answer.details.reading_grade = reading_grade(answer.answer)
         clock.since_start("total")
         answer.timings_ms = dict(clock.timings)
         return answer

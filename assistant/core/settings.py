@@ -148,6 +148,11 @@ class GenerationSettings(BaseModel):
             "of answers with every key fact against 86.4% without, and +1.3 s to the final answer (p50)."
         ),
     )
+    plain_words: bool = Field(
+        default=False,
+        description="Ask the model, after the question, for short everyday words and one idea per sentence "
+                    "(README, Answer quality: reading grade and key facts with it on and off).",
+    )
     excerpt_chars: int = Field(
         default=240, ge=80,
         description=(

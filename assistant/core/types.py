@@ -170,6 +170,7 @@ class AnswerDetails:
     draft_faithfulness: float | None = None  # share of draft sentences that passed
     quoted: int | None = None  # how many shown sentences are verbatim source quotes
     extractive: bool | None = None  # every shown sentence is a quote
+    reading_grade: float | None = None  # Flesch-Kincaid grade of the answer text (patient materials: 6-8)
 
     def to_json(self) -> dict:
         return {name: value for name, value in asdict(self).items() if value is not None}

@@ -84,6 +84,7 @@ def evaluate_answers(assistant: Assistant, gold: list[GoldQuestion], out: Path |
                 "any_fact_present": given and fact_present(answer.answer, item.fact),
                 "citation_problems": check_answer_contract(answer), "supported": supported, "shown": shown,
                 "emergency": answer.urgency == "emergency",
+                "reading_grade": answer.details.reading_grade if given and answer.urgency != "emergency" else None,
                 "first_token_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms["total"],
             }
             rows.append(row)
@@ -102,6 +103,7 @@ def summarise(rows: list[dict]) -> dict:
     first = [r["first_token_ms"] for r in rows if r["first_token_ms"] is not None]
     total = [r["total_ms"] for r in rows if not r["abstained"] or r["first_token_ms"] is not None]
     shown = sum(r["shown"] for r in rows)
+    grades = [r["reading_grade"] for r in rows if r.get("reading_grade") is not None]
     return {
         "questions": len(rows),
         "fact_present": share(sum(r["fact_present"] for r in answerable), len(answerable)),
@@ -113,6 +115,8 @@ def summarise(rows: list[dict]) -> dict:
         "citation_validity": share(sum(not r["citation_problems"] for r in rows), len(rows)),
         "abstention_accuracy": share(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
         "false_abstentions": share(sum(r["abstained"] for r in answerable), len(answerable)),
+        "reading_grade": {"p50": percentile(grades, 0.5), "p90": percentile(grades, 0.9), "n": len(grades)}
+        if grades else {},
         "first_token_ms": _quantiles(first),
         "final_answer_ms": _quantiles(total),
     }
@@ -137,6 +141,10 @@ def markdown(summary: dict) -> str:
         f"| abstention accuracy (unanswerable) | {percent(summary['abstention_accuracy'])} |",
         f"| false abstentions (answerable) | {percent(summary['false_abstentions'])} |",
     ]
+    grade = summary.get("reading_grade")
+    if grade:
+        lines.append(f"| reading grade of answers (Flesch-Kincaid) p50 / p90 | {grade['p50']:.1f} / "
+                     f"{grade['p90']:.1f} |")
     if ft:
         lines.append(f"| time to first token p50 / p90 | {ft['p50'] / 1000:.1f} s / {ft['p90'] / 1000:.1f} s |")
     if fa:

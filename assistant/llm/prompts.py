@@ -129,10 +129,14 @@ def answers_messages(question: str, sentence: str) -> list[dict[str, str]]:
 
 KEY_SENTENCES_LEAD = "\nThe passage sentences that answer it:"
 KEY_SENTENCES_TAIL = "\nSay what these sentences say, in plain words, with their numbers."
+# Asked after the question when ``generation.plain_words`` is on: after the passages, so their cached states
+# are untouched.
+PLAIN_WORDS_TAIL = "\nUse short, everyday words that a 12-year-old knows, and one idea per sentence."
 
 
 def build_messages(question: str, passages: Sequence[Passage], texts: Sequence[str] | None = None,
-                   header_end: str = " ", key_sentences: Sequence[tuple[int, str]] = ()) -> list[dict[str, str]]:
+                   header_end: str = " ", key_sentences: Sequence[tuple[int, str]] = (),
+                   plain_words: bool = False) -> list[dict[str, str]]:
     """System rules + the numbered passages (``texts``: what to show of each, default the full text) + the
     question, and (evidence first) the passage sentences that answer it, as ``(passage number, sentence)``.
 
@@ -145,6 +149,8 @@ def build_messages(question: str, passages: Sequence[Passage], texts: Sequence[s
     user = "".join(_numbered(passages, texts, header_end)) + f"\n\nQuestion: {question}"
     if key_sentences:
         user += KEY_SENTENCES_LEAD + "".join(f" [{n}] “{s}”" for n, s in key_sentences) + KEY_SENTENCES_TAIL
+    if plain_words:
+        user += PLAIN_WORDS_TAIL
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 

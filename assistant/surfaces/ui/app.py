@@ -31,6 +31,7 @@ from assistant.surfaces.cli import add_settings_flags, settings_from_args
 from assistant.surfaces.format import DISCLAIMER
 from assistant.surfaces.openai_api import ChatCompletions, add_routes
 from assistant.surfaces.ui.callbacks import (
+    TABLE_HEADERS,
     ChatController,
     FeedbackStore,
     answer_all,
@@ -117,9 +118,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                              height=120)
             run = gr.Button("Answer all", variant="primary", elem_id="mod-run")
             status = gr.Markdown()
-            results = gr.Dataframe(headers=["id", "question", "urgency", "answer", "faithfulness", "abstained"],
-                                   wrap=True, interactive=False, elem_id="mod-results",
-                                   column_widths=["7%", "23%", "10%", "44%", "8%", "8%"])
+            results = gr.Dataframe(headers=TABLE_HEADERS, wrap=True, interactive=False, elem_id="mod-results",
+                                   column_widths=["7%", "21%", "9%", "41%", "8%", "7%", "7%"])
             downloads = gr.File(label="Download (Markdown, CSV, JSONL)", file_count="multiple")
             run.click(moderate, [pasted, upload], [results, downloads, status], api_name="moderate")
     return app

@@ -167,9 +167,14 @@ def answer_all(assistant: Assistant, records: list) -> list[dict]:
     return rows
 
 
+TABLE_HEADERS = ["id", "question", "urgency", "answer", "faithfulness", "grade", "abstained"]
+
+
 def table(rows: list[dict]) -> list[list]:
+    """The moderators' table; "grade" is the answer's reading grade (Flesch-Kincaid; aim for 6-8)."""
     return [[r.get("id"), r.get("question", ""), r.get("urgency", ""), r.get("answer") or r.get("error", ""),
              "" if r.get("faithfulness") is None else f"{r['faithfulness']:.0%}",
+             "" if r.get("reading_grade") is None else f"{r['reading_grade']:.1f}",
              "yes" if r.get("abstained") else ""] for r in rows]
 
 
@@ -179,11 +184,12 @@ def write_downloads(rows: list[dict], folder: Path | None = None) -> tuple[Path,
     jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     with csv_path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["id", "question", "urgency", "answer", "faithfulness", "abstained", "sources"])
+        writer.writerow(["id", "question", "urgency", "answer", "faithfulness", "reading_grade", "abstained",
+                         "sources"])
         for r in rows:
             sources = "; ".join(_source(c).label for c in r.get("citations", []))
             writer.writerow([r.get("id"), r.get("question"), r.get("urgency"), r.get("answer") or r.get("error"),
-                             r.get("faithfulness"), r.get("abstained"), sources])
+                             r.get("faithfulness"), r.get("reading_grade"), r.get("abstained"), sources])
     md.write_text("\n\n".join(_markdown_entry(r) for r in rows), encoding="utf-8")
     return md, csv_path, jsonl
 
