@@ -28,7 +28,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from assistant.answer.events import FinalEvent
 from assistant.answer.pipeline import Assistant
 from assistant.core.errors import AssistantError, InputError
 from assistant.core.types import Answer
@@ -121,8 +120,7 @@ class ChatCompletions:
 
         yield chunk({"role": "assistant", "content": ""})
         try:
-            answer = next(e.answer for e in self.assistant.stream(request.question, request.history)
-                          if isinstance(e, FinalEvent))
+            answer = self.assistant.ask(request.question, request.history)  # every event consumed: slots freed
             yield chunk({"content": answer.answer})
             yield chunk({}, "stop", extra_fields(answer))
         except InputError as exc:
