@@ -14,10 +14,11 @@ The layers, each importing only the ones above it in this list (``tests/test_arc
 * ``guard``    — ``triage`` (rules, patterns, examples), unsafe requests (``safety``), ``names``, ``questions``
 * ``llm``      — ``protocols``, ``prompts``, one module per backend (``llamacpp`` + ``kvblocks``, ``hf``,
   ``openai_http``), ``factory``
-* ``answer``   — ``pipeline`` (the event stream), ``components``, ``gates``, ``followups``, ``evidence``,
-  ``verify`` (+ ``checks``, ``grounding``), ``compose``, ``fallback``, ``citations``
+* ``answer``   — ``pipeline`` (the order of steps), ``events``, ``turns`` (one line for the model),
+  ``components``, ``gates``, ``followups``, ``evidence``, ``verify`` (+ ``checks``, ``grounding``), ``compose``,
+  ``fallback``, ``citations``, ``readability``
 * ``testing``  — the fakes; ``evaluation`` — the harness
-* ``surfaces`` — ``cli``, ``batch``, ``format``, ``ui`` (``app``, ``callbacks``, ``render``)
+* ``surfaces`` — ``cli``, ``batch``, ``format``, ``openai_api``, ``ui`` (``app``, ``callbacks``, ``render``)
 """
 
 from assistant.answer.pipeline import Assistant
