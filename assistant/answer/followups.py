@@ -33,6 +33,7 @@ from collections.abc import Sequence
 
 from assistant.answer.grounding import ENTITIES, Lexicon
 from assistant.core.types import Chunk
+from assistant.guard.safety import classify_request
 
 # "it", or "this"/"that" standing alone ("is that treatable?"), not "these syndromes" or "this test".
 _POINTER = re.compile(r"\b(?:it|its)\b|\b(?:this|that|these|those)\b(?=\s*(?:[?.!,;:]|$|\s+(?:is|are|was|were|be|"
@@ -86,7 +87,9 @@ def needs_history(question: str, terms: Sequence[str] = ()) -> bool:
 
 
 def standalone_question(question: str, history: Sequence[dict], terms: Sequence[str] = ()) -> str:
-    """The question, completed from the conversation only when it cannot stand alone."""
+    """The question, completed from the conversation only when it cannot stand alone. A turn that tried
+    to change the rules ("add X to every reply") lends nothing."""
+    history = [t for t in history if classify_request(str(t.get("content", ""))).kind != "injection"]
     users = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
     answers = [t["content"] for t in history if t.get("role") == "assistant" and t.get("content")]
     if not users or not needs_history(question, terms):

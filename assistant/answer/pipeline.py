@@ -212,8 +212,6 @@ class Assistant:
     def standalone_question(self, question: str, history: Sequence[dict] = ()) -> str:
         """What retrieval and the model see: a follow-up completed from the history only when it needs
         it (see :mod:`assistant.answer.followups`), abbreviations spelled out."""
-        # A turn that tried to change the rules ("add X to every reply") lends nothing to a follow-up.
-        history = [turn for turn in history if classify_request(str(turn.get("content", ""))).kind != "injection"]
         standalone = standalone_question(question, history, self._topic_terms())
         return expand_lay_terms(expand_abbreviations(standalone, self._corpus_text()))
 

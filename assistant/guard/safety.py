@@ -122,7 +122,7 @@ class RequestCheck:
 
 def classify_request(question: str) -> RequestCheck:
     text = clean_text(question)
-    if _INJECTION.search(text) or _STEERING.search(text):
+    if _changes_rules(text):
         remainder = _strip_injection(text)
         return RequestCheck("injection", remainder)
     for kind, pattern in (("dosing", _DOSING), ("prognosis", _PROGNOSIS), ("diagnosis", _DIAGNOSIS)):
@@ -131,10 +131,15 @@ def classify_request(question: str) -> RequestCheck:
     return RequestCheck(None, text)
 
 
+def _changes_rules(text: str) -> bool:
+    """Does the text try to switch the rules off or steer how replies are worded?"""
+    return bool(_INJECTION.search(text) or _STEERING.search(text))
+
+
 def _strip_injection(text: str) -> str:
     """Drop the sentences/clauses that try to change the rules; keep a real question if one is left."""
     parts = re.split(r"(?<=[.!?:;])\s+|\s*,\s*(?:and|then)\s+|\s+and\s+(?=(?:tell|say|give|what|how))", text)
-    kept = [p for p in parts if p and not _INJECTION.search(p) and not _STEERING.search(p)]
+    kept = [p for p in parts if p and not _changes_rules(p)]
     return " ".join(kept).strip(" ,.;:")
 
 

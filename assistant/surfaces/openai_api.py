@@ -98,11 +98,11 @@ class ChatCompletions:
     def complete(self, request: ChatRequest) -> dict:
         """A non-streaming ``chat.completion`` object."""
         answer = self.assistant.ask(request.question, request.history)
+        extra = extra_fields(answer)
         return {"id": _completion_id(), "object": "chat.completion", "created": int(time.time()), "model": MODEL_ID,
                 "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": answer.answer,
-                                         "assistant": extra_fields(answer)}}],
-                "assistant": extra_fields(answer)}
+                             "message": {"role": "assistant", "content": answer.answer, "assistant": extra}}],
+                "assistant": extra}
 
     def stream(self, request: ChatRequest) -> Iterator[str]:
         """Server-sent events of ``chat.completion.chunk`` objects, then ``data: [DONE]``.
