@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "assistant"
 # Lowest first; a module may import its own layer and any layer before it.
-LAYERS = ("core", "ingest", "search", "guard", "llm", "answer", "testing", "evaluation", "surfaces")
+LAYERS = ("core", "ingest", "search", "guard", "llm", "moderation", "answer", "testing", "evaluation", "surfaces")
 
 
 def _module_name(path: Path) -> str:

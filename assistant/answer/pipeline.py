@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import partial
 
+from assistant.answer.approved import ApprovedAnswers, approved_answer
 from assistant.answer.citations import cite
 from assistant.answer.components import Components
 from assistant.answer.compose import ComposeSettings, compose
@@ -54,17 +55,21 @@ from assistant.llm.prompts import (
     prompt_pieces,
 )
 from assistant.llm.protocols import Generator, Judge
+from assistant.moderation.store import ModerationStore
 
 
 class Assistant:
     """Answers questions from the corpus only; see ``stream`` for the order of events."""
 
     def __init__(self, settings: Settings | None = None, components: Components | None = None,
-                 generator: Generator | None = None, judge: Judge | None = None) -> None:
+                 generator: Generator | None = None, judge: Judge | None = None,
+                 moderation: ModerationStore | None = None) -> None:
         self.settings = settings or Settings()
         self.components = components or Components(self.settings)
         self._generator = generator
         self._judge = judge
+        self.moderation = moderation or ModerationStore(self.settings.moderation.database)
+        self._approved: ApprovedAnswers | None = None
         self._terms: list[str] | None = None
         self._reference: str | None = None
         self._lexicon: Lexicon | None = None
@@ -159,20 +164,50 @@ class Assistant:
         if request.kind in ("dosing", "prognosis", "diagnosis"):
             yield FinalEvent(self._finish(abstain(answer, REFUSALS[request.kind], passages), clock))
             return
+        if request.kind is None:  # a moderator's approved answer goes before any generated one
+            served = yield from self._approved_answer(answer, query, clock)
+            if served is not None:
+                yield FinalEvent(self._finish(served, clock))
+                return
         lead = before_generation(query, passages, self.settings.verify, details)
         if lead is not None:
             yield FinalEvent(self._finish(abstain(answer, lead, passages), clock))
             return
-        waited = False
-        for position in self._turns.enter():  # the model is shared: wait in line, told the place
-            waited = True
-            yield QueuedEvent(position)
-        if waited:
-            clock.lap("queue")
+        yield from self._enter_line(clock)
         try:
             yield from self._with_model(answer, query, passages, request.kind, clock)
         finally:
             self._turns.leave()
+
+    def _enter_line(self, clock: Clock) -> Iterator[QueuedEvent]:
+        """Wait for the shared model, told the place in line (leave with ``self._turns.leave()``)."""
+        waited = False
+        for position in self._turns.enter():
+            waited = True
+            yield QueuedEvent(position)
+        if waited:
+            clock.lap("queue")
+
+    def approved_answers(self) -> ApprovedAnswers:
+        if self._approved is None:
+            self._approved = ApprovedAnswers(self.settings.moderation, self.moderation, self.components.embedder,
+                                             self._yes_probability())
+        return self._approved
+
+    def _approved_answer(self, answer: Answer, query: str, clock: Clock) -> Iterator[QueuedEvent]:
+        """The approved answer for ``query`` (see :mod:`assistant.answer.approved`), or None; the model's
+        check of a candidate waits in the model's line."""
+        chunks = self.components.index().by_id
+        candidates = self.approved_answers().candidates(query, chunks)
+        if not candidates:
+            return None
+        yield from self._enter_line(clock)
+        try:
+            match = self.approved_answers().match(query, candidates)
+        finally:
+            self._turns.leave()
+        clock.lap("approved")
+        return None if match is None else approved_answer(answer, match, chunks)
 
     def _with_model(self, answer: Answer, query: str, passages: list[Passage], request_kind: str | None,
                     clock: Clock) -> Iterator[Event]:

@@ -377,6 +377,33 @@ class ServerSettings(BaseModel):
     )
 
 
+class ModerationSettings(BaseModel):
+    database: Path = Field(
+        default=PROJECT_ROOT / "feedback" / "moderation.sqlite3",
+        description="SQLite file of approved answers and the review queue (created on the first approval).",
+    )
+    serve_approved: bool = Field(
+        default=True,
+        description="Answer a question that matches an approved one with the approved answer (marked as such).",
+    )
+    match_similarity: float = Field(
+        default=0.65, ge=0, le=1,
+        description="Cosine similarity of the two questions' embeddings from which the model is asked whether "
+                    "they ask the same thing. With match_same: the most matches with no false match on the dev "
+                    "half of eval/paraphrases.jsonl (assistant eval paraphrases --sweep).",
+    )
+    match_same: float = Field(
+        default=0.6, ge=0, le=1,
+        description="The model's P(Yes) that the two questions ask the same thing, from which the approved "
+                    "answer is served.",
+    )
+    queue_below_faithfulness: float = Field(
+        default=0.75, ge=0, le=1,
+        description="Chat answers whose draft had a smaller share of supported sentences go to the review "
+                    "queue (abstentions and thumbs-down always do).",
+    )
+
+
 class Settings(BaseSettings):
     """All settings, grouped by the step of the chain they tune."""
 
@@ -393,6 +420,8 @@ class Settings(BaseSettings):
     generation: GenerationSettings = Field(default_factory=GenerationSettings, description="Generator.")
     verify: VerifySettings = Field(default_factory=VerifySettings, description="Answer verification.")
     server: ServerSettings = Field(default_factory=ServerSettings, description="The chat app.")
+    moderation: ModerationSettings = Field(default_factory=ModerationSettings,
+                                           description="Approved answers and the review queue.")
 
     def with_overrides(self, overrides: dict[str, dict[str, object]]) -> Settings:
         """A copy with some fields replaced, e.g. ``{"retrieval": {"k": 3}}``; values are validated."""

@@ -149,6 +149,18 @@ class CheckedSentence:
     restates: bool  # kept, but it only repeats the question's words
 
 
+@dataclass(frozen=True)
+class ApprovalNote:
+    """Set when the answer shown is one a moderator approved (served instead of a generated one)."""
+
+    id: int  # the approved answer's id in the moderation database
+    question: str  # the question it was approved for
+    approved_by: str
+    approved_at: str  # ISO 8601, UTC
+    similarity: float  # cosine of the asked and the approved question
+    same: float | None  # the model's P(Yes) that they ask the same thing (None: not asked)
+
+
 @dataclass
 class AnswerDetails:
     """How an answer came about: extra fields of the Answer's JSON (each present once it is known).
@@ -171,6 +183,7 @@ class AnswerDetails:
     quoted: int | None = None  # how many shown sentences are verbatim source quotes
     extractive: bool | None = None  # every shown sentence is a quote
     reading_grade: float | None = None  # Flesch-Kincaid grade of the answer text (patient materials: 6-8)
+    approved: ApprovalNote | None = None  # the moderator-approved answer that was served, if one was
 
     def to_json(self) -> dict:
         return {name: value for name, value in asdict(self).items() if value is not None}

@@ -21,7 +21,7 @@ from assistant.answer.pipeline import Assistant
 from assistant.answer.verify import split_draft
 from assistant.core.settings import Settings
 from assistant.core.types import Answer
-from assistant.evaluation.metrics import percent, percentile, share
+from assistant.evaluation.metrics import measuring, percent, percentile, share
 from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, GoldQuestion, load_gold
 
 
@@ -156,7 +156,7 @@ def run_answers_eval(args: argparse.Namespace, settings: Settings) -> int:
     gold = load_gold(args.gold or DEFAULT_GOLD)
     if args.limit:
         gold = gold[: args.limit]
-    assistant = Assistant(settings)
+    assistant = Assistant(measuring(settings))
     assistant.warm_up()
     summary = evaluate_answers(assistant, gold, args.out)
     print(json.dumps(summary, indent=2) if args.json else markdown(summary))

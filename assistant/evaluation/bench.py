@@ -30,7 +30,7 @@ from assistant.answer.events import EvidenceEvent, FinalEvent, TokenEvent
 from assistant.answer.pipeline import Assistant
 from assistant.core.settings import Settings
 from assistant.core.text import sentences
-from assistant.evaluation.metrics import percentile
+from assistant.evaluation.metrics import measuring, percentile
 from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, load_gold
 from assistant.evaluation.triage_eval import DEFAULT_SET, load_labelled
 from assistant.llm.factory import resolve_backend
@@ -184,6 +184,7 @@ def run_bench(settings: Settings, args: argparse.Namespace, log: Callable[[str],
         settings = settings.with_overrides({"paths": {"index_dir": scratch / "index"}})
     if args.fresh_passage_states:  # measure the first run's preparation
         settings = settings.with_overrides({"paths": {"passage_states_dir": scratch / "kv-blocks"}})
+    settings = measuring(settings)
     parts = Components(settings, embedder=embedder, progress=False, log=lambda message: None)
     assistant = (Assistant(settings, parts, QuotingGenerator(), OverlapJudge()) if args.fast
                  else Assistant(settings, parts))

@@ -25,6 +25,7 @@ from assistant.answer.citations import check_answer_contract
 from assistant.core.settings import PROJECT_ROOT, Settings
 from assistant.core.text import sentences
 from assistant.core.types import Answer
+from assistant.evaluation.metrics import measuring
 from assistant.guard.safety import has_dose, is_personal_diagnosis
 from assistant.llm.prompts import SYSTEM_PROMPT
 
@@ -96,7 +97,7 @@ def run_injection_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     sets = {"given": args.set} if args.set else {"dev": DEFAULT_SET, "test": TEST_SET}
     with tempfile.TemporaryDirectory(prefix="injection-") as scratch:
-        assistant = Assistant(planted_settings(settings, Path(scratch)))
+        assistant = Assistant(measuring(planted_settings(settings, Path(scratch))))
         results = {name: evaluate_injection(assistant, load_cases(path)) for name, path in sets.items()}
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))

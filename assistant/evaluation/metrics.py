@@ -130,3 +130,8 @@ def percent(value: float | None) -> str:
     ('87.5%', 'n/a')
     """
     return "n/a" if value is None else f"{value:.1%}"
+
+
+def measuring(settings):
+    """``settings`` for measuring the answer path itself: moderators' approved answers are not served."""
+    return settings.with_overrides({"moderation": {"serve_approved": False}})

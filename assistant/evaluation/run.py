@@ -26,6 +26,7 @@ from assistant.evaluation.answers_eval import markdown as answers_markdown
 from assistant.evaluation.claims_eval import DEFAULT_SET as CLAIMS_SET
 from assistant.evaluation.claims_eval import evaluate_claims, load_claims
 from assistant.evaluation.claims_eval import markdown as claims_markdown
+from assistant.evaluation.metrics import measuring
 from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, TEST_GOLD, evaluate_retriever, load_gold, markdown_table
 from assistant.evaluation.triage_eval import DEFAULT_SET, TEST_SET, evaluate_triage, load_labelled
 from assistant.evaluation.triage_eval import markdown_report as triage_markdown
@@ -35,6 +36,7 @@ REPORTS = PROJECT_ROOT / "eval" / "reports"
 
 
 def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path) -> dict:
+    settings = measuring(settings)
     parts = Components(settings, progress=False)
     assistant = (Assistant(settings, parts, QuotingGenerator(), OverlapJudge()) if fast
                  else Assistant(settings, parts))

@@ -135,8 +135,8 @@ class BlockCache:
     def tokens(self, prompt: str) -> tuple[list[int], list[tuple[int, Block | None]]]:
         """The prompt's tokens (blocks keep their own tokenisation), and where each segment starts."""
         segments = split_prompt(prompt, self.prefix, self.blocks.keys())
-        if segments is None:
-            return self._tokenize(prompt), []
+        if segments is None:  # another system prompt: one live segment
+            return self._tokenize(prompt), [(0, None)]
         tokens = list(self.prefix_tokens)
         layout: list[tuple[int, Block | None]] = [(0, None)]
         for text, is_block in segments:

@@ -127,6 +127,21 @@ def answers_messages(question: str, sentence: str) -> list[dict[str, str]]:
             {"role": "user", "content": ANSWERS_TEMPLATE.format(question=question, sentence=sentence)}]
 
 
+# Approved answers (assistant/moderation/matching.py): served only when the model agrees the questions match.
+# Its own short system prompt: with the answering rules in front, P(Yes) barely moved (0.5-0.65 for every
+# pair of the dev paraphrases; AUROC 0.87 with this one).
+SAME_QUESTION_SYSTEM = "You decide whether two questions ask for the same information. Answer only Yes or No."
+SAME_QUESTION_TEMPLATE = ("Question A: {approved}\nQuestion B: {asked}\n\nDo A and B ask for the same "
+                          "information about the same thing, so that one answer fully answers both? "
+                          "Answer Yes or No.")
+
+
+def same_question_messages(approved: str, asked: str) -> list[dict[str, str]]:
+    """The yes/no prompt "do these two questions ask the same thing?"."""
+    return [{"role": "system", "content": SAME_QUESTION_SYSTEM},
+            {"role": "user", "content": SAME_QUESTION_TEMPLATE.format(approved=approved, asked=asked)}]
+
+
 KEY_SENTENCES_LEAD = "\nThe passage sentences that answer it:"
 KEY_SENTENCES_TAIL = "\nSay what these sentences say, in plain words, with their numbers."
 # Asked after the question when ``generation.plain_words`` is on: after the passages, so their cached states

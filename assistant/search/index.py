@@ -16,6 +16,7 @@ corrupt (missing file, checksum mismatch, unreadable vectors), saying which.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import shutil
@@ -54,6 +55,16 @@ class LoadedIndex:
     vectors: faiss.Index
     owners: np.ndarray  # owners[v] = row in ``chunks`` of vector v
     bm25: BM25
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Chunk]:
+        """Chunks by chunk id (a hash of the chunk's text: an id found means the text is unchanged)."""
+        return {c.chunk_id: c for c in self.chunks}
+
+    @property
+    def corpus_version(self) -> str:
+        """The hash of the corpus the index was built from."""
+        return str(self.manifest.get("corpus_hash", ""))
 
 
 def vector_index(vectors: np.ndarray, ann_min_vectors: int, ef_search: int) -> faiss.Index:

@@ -21,6 +21,8 @@ from assistant.core.types import Answer, Passage
 from assistant.guard.questions import clean_question
 from assistant.surfaces.batch import BatchRecord, process_lines
 from assistant.surfaces.format import DISCLAIMER, present
+from assistant.surfaces.moderation_cli import add_parsers as add_moderation_parsers
+from assistant.surfaces.moderation_cli import cmd_approved, cmd_review
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -93,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     e = eval_sub.add_parser("injection", parents=[common], help="planted instructions never change the rules")
     e.add_argument("--set", type=Path, default=None, help="cases JSONL (default: eval/injection.jsonl)")
     e.add_argument("--json", action="store_true")
+    e = eval_sub.add_parser("paraphrases", parents=[common], help="approved-answer matching: matched / false match")
+    e.add_argument("--set", type=Path, default=None, help="labelled pairs (default: eval/paraphrases.jsonl)")
+    e.add_argument("--sweep", action="store_true", help="also print every threshold pair tried")
+    e.add_argument("--json", action="store_true")
     e = eval_sub.add_parser("run", parents=[common], help="full evaluation report with plots")
     e.add_argument("--limit", type=int, default=None, help="only the first N gold questions")
     e.add_argument("--fast", action="store_true", help="fake generator and word-overlap judge (for CI)")
@@ -102,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     from assistant.evaluation.bench import add_arguments
 
     add_arguments(sub.add_parser("bench", parents=[common], help="speed of every stage: medians and p95s"))
+    add_moderation_parsers(sub, common)
     return parser
 
 
@@ -273,6 +280,7 @@ EVAL_COMMANDS = {
     "triage": ("triage_eval", "run_triage_eval"),
     "claims": ("claims_eval", "run_claims_eval"),
     "injection": ("injection_eval", "run_injection_eval"),
+    "paraphrases": ("paraphrase_eval", "run_paraphrase_eval"),
     "run": ("run", "run_eval_run"),
 }
 
@@ -299,4 +307,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "batch": cmd_batch,
     "eval": cmd_eval,
     "bench": cmd_bench,
+    "approved": cmd_approved,
+    "review": cmd_review,
 }
