@@ -47,7 +47,8 @@ def toy_corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def toy_settings(tmp_path: Path, toy_corpus: Path) -> Settings:
     return Settings(paths={"corpus_dir": toy_corpus, "index_dir": tmp_path / "index",
-                           "cache_dir": tmp_path / "cache"})
+                           "cache_dir": tmp_path / "cache"},
+                    moderation={"database": tmp_path / "moderation.sqlite3"})
 
 
 @pytest.fixture

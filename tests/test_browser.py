@@ -31,7 +31,8 @@ def app_url(tmp_path_factory):
     port = free_port()
     home = tmp_path_factory.mktemp("app")
     env = {**os.environ, "ASSISTANT_SERVER__PORT": str(port), "ASSISTANT_PATHS__INDEX_DIR": str(home / "index"),
-           "ASSISTANT_SERVER__FEEDBACK_FILE": str(home / "feedback.jsonl"), "GRADIO_ANALYTICS_ENABLED": "False"}
+           "ASSISTANT_SERVER__FEEDBACK_FILE": str(home / "feedback.jsonl"), "GRADIO_ANALYTICS_ENABLED": "False",
+           "ASSISTANT_MODERATION__DATABASE": str(home / "moderation.sqlite3")}
     log = (home / "app.log").open("w")
     process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "app.py")], env=env, stdout=log,
                                stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
@@ -126,6 +127,63 @@ def test_moderator_tab_answers_a_pasted_list(app_url, browser):
                            " return t && t.innerText.toLowerCase().includes('lung'); }", timeout=300_000)
     _shot(page, "moderator")
     page.close()
+
+
+def _final_answer(page, timeout_ms: int = 180_000) -> str:
+    """The last bot message once it is final (not a placeholder or a draft)."""
+    page.wait_for_function(
+        "() => { const m = document.querySelectorAll('#chat .message.bot'); if (!m.length) return false;"
+        " const t = m[m.length - 1].innerText; return t.length > 0 && !/Checking your message|Reading the sources|"
+        "Draft, being checked|in line/.test(t); }", timeout=timeout_ms)
+    time.sleep(1)
+    messages = page.locator("#chat .message.bot")
+    return messages.nth(messages.count() - 1).inner_text()
+
+
+def test_moderator_approves_an_answer_and_a_paraphrase_is_served_it(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Moderators").click()
+    page.fill("#mod-questions textarea", "What does a spinal tap show?")
+    page.click("#mod-run")
+    page.wait_for_function("document.querySelector('#mod-results').innerText.includes('spinal tap')", timeout=180_000)
+    page.locator("#mod-results [role=gridcell]").nth(1).click()  # open the row in the editor
+    page.wait_for_function("document.querySelector('#edit-question textarea').value.length > 0", timeout=30_000)
+    assert page.input_value("#edit-question textarea") == "What does a spinal tap show?"
+    assert page.input_value("#edit-citations textarea")  # the cited passage ids came with it
+    page.fill("#edit-answer textarea", "A spinal tap takes a little cerebrospinal fluid (CSF) from the lower back, "
+              "and the lab looks in it for antibodies linked to paraneoplastic syndromes. [1]")
+    page.fill("#mod-name textarea", "Dana")
+    page.click("#approve")
+    page.wait_for_function("document.querySelector('#edit-status').innerText.includes('Approved')", timeout=120_000)
+    assert "Dana" in page.inner_text("#approved-table")
+    _shot(page, "moderator-approved")
+    page.get_by_role("tab", name="Ask").click()
+    _ask(page, "My mum is having a spinal tap tomorrow - what will it tell the doctors?")
+    shown = _final_answer(page)
+    assert "the lab looks in it for antibodies" in shown and "Approved by a moderator (Dana" in shown
+    _shot(page, "approved-answer-served")
+
+
+def test_an_abstention_reaches_the_review_queue_and_can_be_dismissed(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(app_url)
+    _ask(page, "How much does plasmapheresis cost at a hospital in Ohio?")
+    assert "don't" in _final_answer(page)
+    page.get_by_role("tab", name="Moderators").click()
+    page.click("#queue-refresh")
+    page.wait_for_function("document.querySelector('#review-queue').innerText.includes('Ohio')", timeout=30_000)
+    row = page.locator("#review-queue [role=gridcell]", has_text="Ohio").first
+    row.click()
+    page.wait_for_function("document.querySelector('#edit-question textarea').value.includes('Ohio')",
+                           timeout=30_000)
+    assert "In the queue because: abstained" in page.inner_text("#edit-detail")
+    _shot(page, "review-queue")
+    page.fill("#mod-name textarea", "Dana")
+    page.click("#dismiss")
+    page.wait_for_function("document.querySelector('#edit-status').innerText.includes('Dismissed')", timeout=30_000)
+    time.sleep(1)
+    assert "Ohio" not in page.inner_text("#review-queue")
 
 
 def test_html_in_a_question_is_shown_as_text_never_run_or_rendered(app_url, browser):

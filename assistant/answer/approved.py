@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.answer.compose import unquoted
 from assistant.answer.grounding import entities_in
 from assistant.answer.verify import Verification, Verifier
 from assistant.core.settings import ModerationSettings
@@ -110,6 +111,7 @@ def approved_answer(answer: Answer, match: Match, chunks: dict[str, Chunk]) -> A
 def check_wording(verifier: Verifier, question: str, text: str, citations: list[Citation],
                   chunks: dict[str, Chunk]) -> Verification:
     """Each sentence of a moderator's wording checked against the passages it cites, as drafts are
-    (citations numbered 1..k, as :func:`assistant.moderation.approvals.validate` leaves them)."""
+    (citations numbered 1..k, as :func:`assistant.moderation.approvals.validate` leaves them); a quote of
+    the sources is checked without its lead-in ("My sources also say:") and quotation marks."""
     passages = [Passage(chunks[c.chunk_id], 1.0, c.n) for c in sorted(citations, key=lambda c: c.n)]
-    return verifier.verify(question, text, passages, [passage_text(p.chunk) for p in passages])
+    return verifier.verify(question, unquoted(text), passages, [passage_text(p.chunk) for p in passages])

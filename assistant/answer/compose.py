@@ -115,6 +115,19 @@ def _relevant(question: str, kept: list[SentenceVerdict], best: Evidence | None,
             if q >= settings.min_relevance or e >= settings.min_evidence_relevance]
 
 
+# How a quote of the sources is introduced in a shown answer (and removed again to check or compare it).
+QUOTE_LEAD = re.compile(r"(?:Here is what my sources say|My sources also say): ")
+
+
+def unquoted(text: str) -> str:
+    """An answer's text with the quote lead-ins and quotation marks taken out (the [n] markers stay).
+
+    >>> unquoted('Here is what my sources say: “It is rare.” [1]')
+    'It is rare. [1]'
+    """
+    return QUOTE_LEAD.sub("", text).replace("“", "").replace("”", "")
+
+
 def _says_something(text: str) -> bool:
     return len(Lexicon.content_words(text)) >= 2
 
@@ -122,5 +135,5 @@ def _says_something(text: str) -> bool:
 def _assemble(parts: list[tuple[str, list[int]]], quoted: int) -> Composition:
     text = " ".join(f"{sentence} " + "".join(f"[{n}]" for n in numbers) for sentence, numbers in parts)
     used = sorted({n for _, numbers in parts for n in numbers})
-    shown = [re.sub(r"^(?:Here is what my sources say|My sources also say): ", "", s).strip("“”") for s, _ in parts]
+    shown = [QUOTE_LEAD.sub("", s).strip("“”") for s, _ in parts]
     return Composition(text, used, shown, quoted)

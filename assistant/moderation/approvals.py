@@ -71,7 +71,7 @@ def validate(question: str, answer: str, cited: list, chunks: dict[str, Chunk]) 
         raise StoreError("An approved answer needs both a question and an answer.")
     if len(answer) > MAX_ANSWER_CHARS:
         raise StoreError(f"The answer is {len(answer)} characters; approved answers are at most {MAX_ANSWER_CHARS}.")
-    dosed = [s for s in sentences(answer) if has_dose(s)]
+    dosed = [s for s, _, _ in sentences(answer) if has_dose(s)]
     if dosed:
         raise StoreError(f"The answer states a dose ({dosed[0][:80]!r}); doses are never shown to patients.")
     citations = citations_for(answer, cited, chunks)

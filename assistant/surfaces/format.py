@@ -70,6 +70,10 @@ def present(answer: Answer) -> Presented:
 def checked_line(answer: Answer) -> str:
     """How the shown text was checked, in one sentence ("" when nothing was)."""
     verdicts = answer.details.verification or []
+    approved = answer.details.approved
+    if approved is not None:
+        return (f"✓ Approved by a moderator ({approved.approved_by}, {approved.approved_at[:10]}) for the question "
+                f"“{approved.question}”; its sources are unchanged since.")
     if answer.abstained:
         return "No answer given: the sources don't cover this."
     if answer.details.extractive:

@@ -8,7 +8,8 @@
 Tab "Ask": a streaming chat, evidence first; the verified answer replaces the draft; a Sources panel
 with the supporting sentences highlighted; red/amber banners for emergency/urgent messages;
 thumbs up/down saved to a local JSONL. Tab "Moderators": many questions in, cited answers out,
-downloadable as Markdown, CSV or JSONL.
+downloadable as Markdown, CSV or JSONL; the review queue (thumbs-down, abstentions, weakly supported
+drafts), an editor to approve or dismiss, and the approved answers (:mod:`assistant.surfaces.ui.moderators`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import threading
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no call leaves the machine (before gradio loads)
 
 import gradio as gr
+import pandas as pd
 from gradio.routes import App
 
 from assistant.answer.pipeline import Assistant
@@ -29,6 +31,7 @@ from assistant.core.errors import AssistantError
 from assistant.core.settings import Settings
 from assistant.surfaces.cli import add_settings_flags, settings_from_args
 from assistant.surfaces.format import DISCLAIMER
+from assistant.surfaces.moderating import Moderation
 from assistant.surfaces.openai_api import ChatCompletions, add_routes
 from assistant.surfaces.ui.callbacks import (
     TABLE_HEADERS,
@@ -39,6 +42,13 @@ from assistant.surfaces.ui.callbacks import (
     read_questions,
     table,
     write_downloads,
+)
+from assistant.surfaces.ui.moderators import (
+    APPROVED_HEADERS,
+    QUEUE_HEADERS,
+    REASON_CHOICES,
+    STATUS_CHOICES,
+    ModeratorPanel,
 )
 from assistant.surfaces.ui.render import CSS
 
@@ -53,8 +63,10 @@ EXAMPLES = [
 
 def build_app(assistant: Assistant) -> gr.Blocks:
     settings = assistant.settings
-    controller = ChatController(assistant)
-    feedback = FeedbackStore(settings.server.feedback_file)
+    moderation = Moderation(assistant)
+    controller = ChatController(assistant, moderation)
+    feedback = FeedbackStore(settings.server.feedback_file, moderation)
+    panel = ModeratorPanel(moderation)
 
     def on_like(data: gr.LikeData, answers: dict) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
@@ -63,19 +75,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def chat_api(message: str, history: list[dict] | None = None) -> dict:
         """Answer ``message`` (history: earlier {role, content} turns); the Answer's JSON, with citations."""
         try:
-            return assistant.ask(message, plain_history(history or [])).to_json()
+            answer = assistant.ask(message, plain_history(history or []))
         except AssistantError as exc:
             raise gr.Error(str(exc)) from exc
+        controller.review(answer)
+        return answer.to_json()
 
     def moderate(pasted: str, upload: str | None):
         try:
             records = read_questions(pasted, upload, settings.server.max_batch_questions)
         except AssistantError as exc:
-            return [], None, f"⚠ {exc}"
+            return [], None, f"⚠ {exc}", []
         rows = answer_all(assistant, records)
         files = [str(p) for p in write_downloads(rows)]
         errors = sum("error" in r for r in rows)
-        return table(rows), files, f"Answered {len(rows) - errors} of {len(rows)} questions."
+        return table(rows), files, f"Answered {len(rows) - errors} of {len(rows)} questions. Click a row to " \
+                                   "review and approve its answer below.", rows
 
     with gr.Blocks(title="Paraneoplastic syndromes — questions answered from trusted sources",
                    analytics_enabled=False) as app:
@@ -121,8 +136,82 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             results = gr.Dataframe(headers=TABLE_HEADERS, wrap=True, interactive=False, elem_id="mod-results",
                                    column_widths=["7%", "21%", "9%", "41%", "8%", "7%", "7%"])
             downloads = gr.File(label="Download (Markdown, CSV, JSONL)", file_count="multiple")
-            run.click(moderate, [pasted, upload], [results, downloads, status], api_name="moderate")
+            batch_rows = gr.State([])
+            run.click(moderate, [pasted, upload], [results, downloads, status, batch_rows], api_name="moderate")
+            _review_section(panel, results, batch_rows)
     return app
+
+
+def _review_section(panel: ModeratorPanel, results: gr.Dataframe, batch_rows: gr.State) -> None:
+    """Review queue, editor and approved answers (inside the Moderators tab)."""
+    gr.Markdown("## Review queue\nThumbs-down answers, abstentions and weakly supported drafts from the chat, and "
+                "approved answers whose sources changed. Click a row to open it in the editor.")
+    with gr.Row():
+        reason = gr.Dropdown(REASON_CHOICES, value="all", label="Why it is here", elem_id="queue-reason")
+        state = gr.Dropdown(STATUS_CHOICES, value="open", label="Status", elem_id="queue-status")
+        refresh = gr.Button("Refresh", elem_id="queue-refresh")
+    queue = gr.Dataframe(headers=QUEUE_HEADERS, value=panel.queue_rows, wrap=True, interactive=False,
+                         elem_id="review-queue", column_widths=["6%", "12%", "12%", "25%", "33%", "6%", "6%"])
+    gr.Markdown("## Editor\nEdit the wording if needed (keep the [n] markers), then approve: questions that ask "
+                "the same thing get this answer, marked as approved, while its sources stay unchanged.")
+    name = gr.Textbox(label="Your name (stored with the approval)", elem_id="mod-name")
+    question = gr.Textbox(label="Question", elem_id="edit-question")
+    answer = gr.Textbox(label="Answer", lines=5, elem_id="edit-answer")
+    citations = gr.Textbox(label="Sources cited as [1], [2]… (passage ids, comma-separated)",
+                           elem_id="edit-citations")
+    review_id = gr.State(None)
+    with gr.Row():
+        approve = gr.Button("Approve", variant="primary", elem_id="approve")
+        dismiss = gr.Button("Dismiss", elem_id="dismiss")
+    outcome = gr.Markdown(elem_id="edit-status")
+    detail = gr.HTML(elem_id="edit-detail")
+    gr.Markdown("## Approved answers")
+    approved = gr.Dataframe(headers=APPROVED_HEADERS, value=panel.approved_rows, wrap=True, interactive=False,
+                            elem_id="approved-table")
+    with gr.Row():
+        export_queue = gr.Button("Export queue (CSV, JSONL)")
+        export_approved = gr.Button("Export approved (CSV, JSONL)")
+    with gr.Row():
+        approvals_file = gr.File(label="Approve from a file (JSONL or CSV: question, answer, citations)",
+                                 file_types=[".csv", ".jsonl"], type="filepath", height=120)
+        import_button = gr.Button("Approve the file's answers")
+    exported = gr.File(label="Exported", file_count="multiple")
+    editor = [question, answer, citations, detail, review_id]
+
+    def _safe(fn, *args):
+        try:
+            return fn(*args)
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def open_queue(rows, evt: gr.SelectData):
+        return _safe(panel.open_review, _rows(rows), evt.index[0]).outputs()
+
+    def open_result(rows: list[dict], evt: gr.SelectData):
+        return _safe(panel.open_result, rows, evt.index[0]).outputs()
+
+    def after(message: str, why: str, status: str):
+        return message, panel.queue_rows(why, status), panel.approved_rows()
+
+    queue.select(open_queue, queue, editor)
+    results.select(open_result, batch_rows, editor)
+    refresh.click(lambda why, status: (panel.queue_rows(why, status), panel.approved_rows()), [reason, state],
+                  [queue, approved])
+    for trigger in (reason.change, state.change):
+        trigger(panel.queue_rows, [reason, state], queue)
+    approve.click(lambda *a: after(_safe(panel.approve, *a[:5]), a[5], a[6]),
+                  [question, answer, citations, name, review_id, reason, state], [outcome, queue, approved])
+    dismiss.click(lambda n, r, why, status: after(_safe(panel.dismiss, n, r), why, status),
+                  [name, review_id, reason, state], [outcome, queue, approved])
+    export_queue.click(lambda: _safe(panel.export, "review-queue"), None, exported)
+    export_approved.click(lambda: _safe(panel.export, "approved"), None, exported)
+    import_button.click(lambda f, n, why, status: after(_safe(panel.import_file, f, n), why, status),
+                        [approvals_file, name, reason, state], [outcome, queue, approved])
+
+
+def _rows(table) -> list[list]:
+    """A Dataframe's value as a list of rows (Gradio hands a pandas DataFrame to callbacks)."""
+    return table.values.tolist() if isinstance(table, pd.DataFrame) else list(table or [])
 
 
 def _prepare_passage_states(assistant: Assistant) -> None:

@@ -23,8 +23,10 @@ from pathlib import Path
 from assistant.answer.events import EvidenceEvent, FinalEvent, QueuedEvent, TokenEvent, TriageEvent
 from assistant.answer.pipeline import Assistant
 from assistant.core.errors import AssistantError, InputError
+from assistant.core.types import Answer, Citation
 from assistant.surfaces.batch import BatchRecord, process_lines
 from assistant.surfaces.format import NOTICES, Source
+from assistant.surfaces.moderating import Moderation
 from assistant.surfaces.ui.render import answer_markdown, banner_html, cited_sentences, evidence_html
 
 log = logging.getLogger("assistant.ui")
@@ -37,11 +39,22 @@ ChatState = tuple[list[dict], str, str, dict]
 
 class ChatController:
     """Turns the Assistant's events into chat states; logs never hold what people typed unless
-    ``server.log_text`` is on."""
+    ``server.log_text`` is on. With ``moderation``, answers that abstained or were weakly supported go to
+    the moderators' review queue."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, moderation: Moderation | None = None) -> None:
         self.assistant = assistant
+        self.moderation = moderation
         self.log_text = assistant.settings.server.log_text
+
+    def review(self, answer: Answer) -> None:
+        """Queue ``answer`` for the moderators when it needs a look; a failing queue never fails the chat."""
+        if self.moderation is None:
+            return
+        try:
+            self.moderation.consider(answer)
+        except AssistantError as exc:
+            log.error("review queue not written: %s", exc)
 
     def respond(self, message: str, chat: list[dict] | None, answers: dict | None) -> Iterator[ChatState]:
         chat = list(chat or [])
@@ -71,6 +84,7 @@ class ChatController:
                     yield list(chat), banner, sources, dict(answers)
                 elif isinstance(event, FinalEvent):
                     answer = event.answer
+                    self.review(answer)
                     chat[-1] = {"role": "assistant", "content": answer_markdown(answer)}
                     answers[str(len(chat) - 1)] = answer.to_json()
                     sources = (evidence_html([p for p in answer.contexts], cited_sentences(answer))
@@ -92,10 +106,12 @@ class ChatController:
 
 class FeedbackStore:
     """Appends thumbs up/down with the question, answer and citations to a JSONL file (readable by its
-    owner only). Each line is appended whole or not at all: a failed write (a full disk) is undone."""
+    owner only); a thumbs-down also puts the answer in the moderators' review queue. Each line is appended
+    whole or not at all: a failed write (a full disk) is undone."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, moderation: Moderation | None = None) -> None:
         self.path = path
+        self.moderation = moderation
         self._lock = threading.Lock()
 
     def record(self, index: int, liked: bool | str, answers: dict) -> str:
@@ -110,6 +126,13 @@ class FeedbackStore:
         except OSError as exc:
             log.error("feedback not saved to %s: %s", self.path, exc.strerror or exc)
             return "Sorry — your feedback could not be saved just now (the disk may be full)."
+        if not row["liked"] and self.moderation is not None:
+            try:
+                self.moderation.store.queue("thumbs_down", answer["question"], answer["answer"],
+                                            [Citation(**c) for c in answer["citations"]], answer["faithfulness"],
+                                            json.dumps(answer, ensure_ascii=False))
+            except AssistantError as exc:
+                log.error("thumbs-down not queued for review: %s", exc)
         return "Thank you — your feedback was saved for the moderators."
 
     def _append(self, line: bytes) -> None:
