@@ -14,11 +14,13 @@ The layers, each importing only the ones above it in this list (``tests/test_arc
 * ``guard``    — ``triage`` (rules, patterns, examples), unsafe requests (``safety``), ``names``, ``questions``
 * ``llm``      — ``protocols``, ``prompts``, one module per backend (``llamacpp`` + ``kvblocks``, ``hf``,
   ``openai_http``), ``factory``
+* ``moderation`` — ``store`` (SQLite: approved answers, review queue), ``matching``, ``approvals``
 * ``answer``   — ``pipeline`` (the order of steps), ``events``, ``turns`` (one line for the model),
   ``components``, ``gates``, ``followups``, ``evidence``, ``verify`` (+ ``checks``, ``grounding``), ``compose``,
-  ``fallback``, ``citations``, ``readability``
+  ``fallback``, ``citations``, ``readability``, ``approved`` (serving approved answers)
 * ``testing``  — the fakes; ``evaluation`` — the harness
-* ``surfaces`` — ``cli``, ``batch``, ``format``, ``openai_api``, ``ui`` (``app``, ``callbacks``, ``render``)
+* ``surfaces`` — ``cli`` (+ ``moderation_cli``), ``batch``, ``format``, ``openai_api``, ``moderating``,
+  ``ui`` (``app``, ``callbacks``, ``render``, ``moderators``)
 """
 
 from assistant.answer.pipeline import Assistant

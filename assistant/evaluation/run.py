@@ -27,6 +27,10 @@ from assistant.evaluation.claims_eval import DEFAULT_SET as CLAIMS_SET
 from assistant.evaluation.claims_eval import evaluate_claims, load_claims
 from assistant.evaluation.claims_eval import markdown as claims_markdown
 from assistant.evaluation.metrics import measuring
+from assistant.evaluation.paraphrase_eval import DEFAULT_SET as PARAPHRASES
+from assistant.evaluation.paraphrase_eval import evaluate as evaluate_paraphrases
+from assistant.evaluation.paraphrase_eval import load_pairs, score_pairs
+from assistant.evaluation.paraphrase_eval import markdown as paraphrase_markdown
 from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, TEST_GOLD, evaluate_retriever, load_gold, markdown_table
 from assistant.evaluation.triage_eval import DEFAULT_SET, TEST_SET, evaluate_triage, load_labelled
 from assistant.evaluation.triage_eval import markdown_report as triage_markdown
@@ -42,6 +46,7 @@ def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path)
                  else Assistant(settings, parts))
     assistant.warm_up()
     claims = evaluate_claims(assistant.make_verifier(), load_claims(CLAIMS_SET))
+    paraphrases = _paraphrases(assistant, settings)
     sets = {}
     for split, gold_path, triage_path in (("dev", DEFAULT_GOLD, DEFAULT_SET), ("test", TEST_GOLD, TEST_SET)):
         gold = load_gold(gold_path)
@@ -53,9 +58,22 @@ def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path)
             "answers": evaluate_answers(assistant, gold, out_dir / f"answers-{split}.jsonl"),
             "triage": evaluate_triage(parts, load_labelled(triage_path)),
             "claims": claims.get(split),
+            "approved_matching": paraphrases.get(split),
         }
     return {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": fast,
-            "generator": "quoting-fake" if fast else settings.generation.model, **sets["dev"], "test": sets["test"]}
+            "generator": "quoting-fake" if fast else settings.generation.model,
+            "match_similarity": settings.moderation.match_similarity, "match_same": settings.moderation.match_same,
+            **sets["dev"], "test": sets["test"]}
+
+
+def _paraphrases(assistant: Assistant, settings: Settings) -> dict:
+    """Approved-answer matching on eval/paraphrases.jsonl: the matcher's rates per split (no sweep)."""
+    ask = assistant.judge.yes_probability if assistant.judge.answers_yes_no else None
+    scored = score_pairs(load_pairs(PARAPHRASES), assistant.components.embedder.embed, ask,
+                         assistant.standalone_question)
+    m = settings.moderation
+    return {split: {"embedding_only": r["embedding_only"], "matcher": r["matcher"]}
+            for split, r in evaluate_paraphrases(scored, m.match_similarity, m.match_same).items()}
 
 
 def flat_metrics(report: dict) -> dict[str, float]:
@@ -102,12 +120,20 @@ def write_report(report: dict, out_dir: Path) -> Path:
           "## Answers", side_by_side(answers_markdown(dev["answers"]), answers_markdown(test["answers"])),
           "## Verifier on labelled sentences (claims.jsonl)",
           claims_markdown({k: v for k, v in (("dev", dev["claims"]), ("test", test["claims"])) if v}),
+          "## Approved-answer matching (paraphrases.jsonl)",
+          paraphrase_markdown({k: v for k, v in (("dev", dev.get("approved_matching")),
+                                                 ("test", test.get("approved_matching"))) if v},
+                              *_thresholds(report)),
           "## Triage: dev (triage.jsonl)", triage_markdown(dev["triage"]),
           "## Triage: test (triage_test.jsonl)", triage_markdown(test["triage"]),
           "## Plots", "![metrics](metrics.png)", "![latency](latency.png)", "![triage](triage_confusion.png)"]
     (out_dir / "report.md").write_text("\n\n".join(md) + "\n", encoding="utf-8")
     _plots(report, out_dir)
     return out_dir / "report.md"
+
+
+def _thresholds(report: dict) -> tuple[float, float]:
+    return report.get("match_similarity", 0.0), report.get("match_same", 0.0)
 
 
 def side_by_side(dev: str, test: str) -> str:

@@ -21,7 +21,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
@@ -92,12 +92,18 @@ class ChatCompletions:
     """Answers OpenAI chat requests with the Assistant (which lets ``server.concurrency`` questions use
     the model at once and lines the others up; an emergency never waits)."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, on_answer: Callable[[Answer], None] | None = None) -> None:
         self.assistant = assistant
+        self.on_answer = on_answer or (lambda answer: None)  # the app queues answers for the moderators
+
+    def _ask(self, request: ChatRequest) -> Answer:
+        answer = self.assistant.ask(request.question, request.history)  # every event consumed: slots freed
+        self.on_answer(answer)
+        return answer
 
     def complete(self, request: ChatRequest) -> dict:
         """A non-streaming ``chat.completion`` object."""
-        answer = self.assistant.ask(request.question, request.history)
+        answer = self._ask(request)
         extra = extra_fields(answer)
         return {"id": _completion_id(), "object": "chat.completion", "created": int(time.time()), "model": MODEL_ID,
                 "choices": [{"index": 0, "finish_reason": "stop",
@@ -120,7 +126,7 @@ class ChatCompletions:
 
         yield chunk({"role": "assistant", "content": ""})
         try:
-            answer = self.assistant.ask(request.question, request.history)  # every event consumed: slots freed
+            answer = self._ask(request)
             yield chunk({"content": answer.answer})
             yield chunk({}, "stop", extra_fields(answer))
         except InputError as exc:

@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     # telling each its place), so triage runs at once and an emergency never waits behind answers.
     app.queue(default_concurrency_limit=None)
     server = App()  # Gradio's FastAPI app, with the OpenAI-compatible routes added before Gradio's own
-    add_routes(server, ChatCompletions(assistant))
+    add_routes(server, ChatCompletions(assistant, ChatController(assistant, Moderation(assistant)).review))
     app.launch(server_name=settings.server.host, server_port=settings.server.port, share=settings.server.share,
                css=CSS, show_error=False, _app=server)
     return 0
