@@ -249,3 +249,22 @@ def test_cli_adds_lists_and_exports(approved_bot, toy_settings, tmp_path, capsys
     assert "Is it inherited?" in (tmp_path / "queue.csv").read_text()
     assert main(["approved", "export", "--out", str(tmp_path / "all.txt")]) == 1
     assert "Export to a .jsonl or .csv" in capsys.readouterr().err
+
+
+def test_a_flagged_answer_is_reapproved_from_the_queue_with_todays_passages(approved_bot, toy_settings,
+                                                                            toy_assistant):
+    (toy_settings.paths.corpus_dir / "toy.md").write_text(
+        TOY_DOC.replace(CAUSE, "Tumor cells rarely spread into the brain. The immune system attacks nerves."),
+        encoding="utf-8")
+    fresh = toy_assistant(FakeGenerator(["Doctors treat the cancer first. [1]"]), FakeJudge(yes=0.9), **LOOSE)
+    fresh.ask("do the tumor cells spread into my brain?")  # finds the change, flags and queues it
+    panel = ModeratorPanel(Moderation(fresh))
+    draft = panel.open_review(panel.queue_rows(), 0)
+    assert "no longer in the sources" in draft.detail_html and "rarely spread" in draft.detail_html
+    with pytest.raises(StoreError, match="not a passage of the current sources"):
+        panel.approve(draft.question, draft.answer, draft.citations, "ana", draft.review_id)
+    new_id = _chunk_id(fresh, "Causes")
+    assert panel.approve(draft.question, "Tumor cells rarely spread into the brain. [1]", new_id, "ana",
+                         draft.review_id).startswith("✓ Approved #2")
+    assert [e.status for e in fresh.moderation.approved()] == ["retired", "active"]
+    assert fresh.ask("do the tumor cells spread into my brain?").details.approved.id == 2

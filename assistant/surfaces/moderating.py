@@ -2,7 +2,7 @@
 
 * ``approve``: validate (sources exist, markers point to them, no dose), check each sentence of the
   wording against its cited passages with the answer verifier, store with who/when and the corpus
-  version; an older active answer to the same question is retired.
+  version; an older answer to the same question (active, or flagged because its sources changed) is retired.
 * ``consider``: after a patient's answer, queue it for review when it abstained or its draft was poorly
   supported (a thumbs-down queues it too, from the chat page).
 * ``export_approved`` / ``export_reviews``: JSONL or CSV, by the file's suffix; approved JSONL can be
@@ -51,7 +51,8 @@ class Moderation:
             verification = check_wording(self.assistant.make_verifier(), approval.question, approval.answer,
                                          approval.citations, index.by_id)
         faithfulness = verification.draft_faithfulness if verification else None
-        same = [e for e in self.store.approved("active") if e.question.casefold() == approval.question.casefold()]
+        same = [e for e in self.store.approved() if e.status != "retired"
+                and e.question.casefold() == approval.question.casefold()]
         entry = self.store.approve(approval.question, approval.answer, approval.citations, by,
                                    index.corpus_version, faithfulness, review_id)
         for old in same:

@@ -58,7 +58,10 @@ class ModeratorPanel:
         item = next((i for i in self.moderation.store.reviews(None) if i.id == review_id), None)
         if item is None:
             raise AssistantError(f"Review item {review_id} is gone; refresh the queue.")
-        return _draft_of_review(item)
+        passages = []
+        if item.reason == "sources_changed":  # its old sources are gone: offer today's passages to cite
+            passages = self.moderation.assistant.components.retriever().retrieve(item.question)
+        return _draft_of_review(item, [p.to_context() for p in passages])
 
     def open_result(self, results: list[dict], row: int) -> Draft:
         """Row ``row`` of the "Answer all" results (their full JSON)."""
@@ -104,18 +107,22 @@ class ModeratorPanel:
         return "\n".join(lines)
 
 
-def _draft_of_review(item: ReviewItem) -> Draft:
+def _draft_of_review(item: ReviewItem, contexts: list[dict]) -> Draft:
     try:
         answer = json.loads(item.detail) if item.detail.startswith("{") else {}
     except json.JSONDecodeError:
         answer = {}
+    if contexts:
+        answer["contexts"] = contexts
     answer.setdefault("question", item.question)
     answer.setdefault("answer", item.answer)
     answer.setdefault("citations", [{"n": c.n, "chunk_id": c.chunk_id, "section": c.section, "text": c.text}
                                     for c in item.citations])
+    why = item.reason.replace("_", " ")
+    if answer.get("flag_reason"):
+        why += f": {answer['flag_reason']}"
     return Draft(item.question, item.answer, ", ".join(c.chunk_id for c in item.citations),
-                 f"<p><b>In the queue because:</b> {html.escape(item.reason.replace('_', ' '))}</p>"
-                 + detail_html(answer), item.id)
+                 f"<p><b>In the queue because:</b> {html.escape(why)}</p>" + detail_html(answer), item.id)
 
 
 def detail_html(answer: dict) -> str:
