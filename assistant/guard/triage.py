@@ -1,18 +1,21 @@
 """Urgency triage, run first on every message: emergency, urgent, or none.
 
-Two layers, each explained in ``reason``:
+Three layers, each explained in ``reason``:
 
 1. rules (``triage_rules``): symptom patterns on normalised text, with negation ("no trouble
    breathing"), general questions ("can dysautonomia cause trouble breathing?"), past events and
    chronic symptoms told apart from someone living it now;
-2. similarity (``triage_examples``), for wordings no rule has: run only when the rules say none, the
+2. concepts (``triage_concepts``): two or three kinds of words in one clause, in any order
+   ({cough, vomit} + {blood}), with the same negation, question and past checks — for the many
+   wordings a rule's word sequence misses;
+3. similarity (``triage_examples``), for wordings no rule has: run only when the rules say none, the
    message has a symptom word and is not a general question or a past event. The message and each of
    its clauses are embedded; one whose nearest labelled example is an emergency (or urgent) one, at
    least ``emergency_similarity`` close and ``similarity_margin`` closer than any example of another
    kind, escalates the message (an emergency match before an urgent one). A clause that asks ("how long
    will he live with this") is not compared. It costs one embedding call (~10 ms on 2 cores).
 
-``reason`` starts with the layer that decided ("rule:" or "similarity:") and quotes the words.
+``reason`` starts with the layer that decided ("rule:", "concepts:" or "similarity:") and quotes the words.
 
 >>> Triager(TriageSettings()).triage("my dad is slurring his words right now").urgency
 'emergency'
@@ -30,11 +33,12 @@ from assistant.core.settings import TriageSettings
 from assistant.core.types import Triage, severity
 from assistant.guard import triage_examples as examples
 from assistant.guard import triage_rules as rules
+from assistant.guard.triage_concepts import CRISIS_CONCEPTS, find_concepts
 from assistant.search.embedders import Embedder
 
 EXEMPLARS: dict[str, tuple[str, ...]] = {"emergency": examples.EMERGENCY, "urgent": examples.URGENT,
                                          "none": examples.NONE}
-CRISIS_RULES = frozenset({"self_harm"})
+CRISIS_RULES = frozenset({"self_harm"}) | CRISIS_CONCEPTS
 CRISIS_EXEMPLARS = frozenset(examples.CRISIS)
 
 
@@ -67,12 +71,17 @@ class Triager:
         text = rules.normalise(message)
         matches = rules.find_symptoms(text)
         live = [m for m in matches if not rules.is_general(m.clause, m.start) and not rules.is_past(m.clause)]
-        emergencies = [m for m in live if m.urgency == "emergency"]
-        if emergencies:
-            return self._emergency(emergencies)
+        concepts = find_concepts(text)
+        for layer, found in (("rule", live), ("concepts", concepts)):
+            emergencies = [m for m in found if m.urgency == "emergency"]
+            if emergencies:
+                return self._emergency(emergencies, layer)
         urgent = [m for m in live if m.urgency == "urgent"]
         if urgent and not rules.is_chronic(text):
             return self._urgent(urgent, text)
+        urgent_concepts = [m for m in concepts if m.urgency == "urgent"]
+        if urgent_concepts and not rules.is_chronic(text):
+            return self._urgent(urgent_concepts, text, "concepts")
         by_example = self._by_example(text, urgent_allowed=not urgent)
         if by_example is not None:
             return by_example
@@ -82,13 +91,13 @@ class Triager:
             return Triage("none", f"rule: mentions {topics} as {why}", self._fmt(self.settings.informational_note))
         return Triage("none", "rule and similarity: no urgent or emergency signs found", "")
 
-    def _emergency(self, found: list[rules.SymptomMatch]) -> Triage:
+    def _emergency(self, found: list[rules.SymptomMatch], layer: str = "rule") -> Triage:
         crisis = any(m.rule in CRISIS_RULES for m in found)
         signs = "; ".join(f"{m.description} (\"{m.text}\")" for m in found)
         advice = self.settings.crisis_advice if crisis else self.settings.emergency_advice
-        return Triage("emergency", f"rule: emergency sign: {signs}", self._fmt(advice))
+        return Triage("emergency", f"{layer}: emergency sign: {signs}", self._fmt(advice))
 
-    def _urgent(self, found: list[rules.SymptomMatch], text: str) -> Triage:
+    def _urgent(self, found: list[rules.SymptomMatch], text: str, layer: str = "rule") -> Triage:
         signs = "; ".join(f"{m.description} (\"{m.text}\")" for m in found)
         context = []
         if rules.mentions_progression(text):
@@ -96,7 +105,7 @@ class Triager:
         if rules.mentions_cancer(text):
             context.append("with a cancer history")
         extra = f" — {', '.join(context)}" if context else ""
-        return Triage("urgent", f"rule: nerve symptom in someone now: {signs}{extra}",
+        return Triage("urgent", f"{layer}: symptom in someone now: {signs}{extra}",
                       self._fmt(self.settings.urgent_advice))
 
     def _by_example(self, text: str, urgent_allowed: bool = True) -> Triage | None:

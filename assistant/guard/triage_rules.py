@@ -101,7 +101,9 @@ _NEGATORS = re.compile(
 _CONDITIONAL = re.compile(r"\b(?:if|in case|whenever|suppose|supposing|what happens|what to do|what should i do|"
                           r"what do i do)\b|(?:^|[,;:]\s*)when\b")  # "when" only opening a clause: "when he can't…"
 _QUESTION_OPENERS = r"can|could|does|do|is|are|will|would|what|which|how|why|should|might|may|tell me|explain"
-_QUESTION_START = re.compile(rf"^\W*(?:{_QUESTION_OPENERS})\b(?!')")
+# "can barely breathe" tells, it does not ask
+_NOT_ASKING = r"(?!')(?!\s+(?:barely|hardly|scarcely|only just|no longer|not)\b)"
+_QUESTION_START = re.compile(rf"^\W*(?:{_QUESTION_OPENERS})\b{_NOT_ASKING}")
 _TOPIC = re.compile(
     r"\b(?:syndromes?|dysautonomia|disease|disorders?|conditions?|paraneoplastic|myasthenia|lems|lambert|"
     r"encephalitis|encephalomyelitis|neuropathy|myelopathy|degeneration|ataxia|causes?|symptoms?|signs?|"
@@ -143,7 +145,7 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
 
 
-_ASKS = re.compile(rf"^\W*(?:{_QUESTION_OPENERS}|did|was|what's|who|whom|where)\b(?!')")
+_ASKS = re.compile(rf"^\W*(?:{_QUESTION_OPENERS}|did|was|what's|who|whom|where)\b{_NOT_ASKING}")
 _QUESTION_CLAUSE = re.compile(r",\s*(?=(?:what|what's|who|where|how|why|which|is (?:that|this|it)|are (?:these|they)|"
                               r"could|can|should|does|do)\b)")
 

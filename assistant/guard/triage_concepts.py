@@ -1,0 +1,155 @@
+"""Triage's concept layer: a sign is two or three kinds of words in one clause, in any order.
+
+The rule layer (``triage_patterns``) matches word sequences, and each fresh batch of messages showed
+how brittle that is: "coughing up bright red blood" escapes "coughing up blood", "took all his sleeping
+tablets" escapes "took the whole bottle". Here a sign is a set of concepts that must all occur in one
+clause, whatever the order and whatever words lie between: {cough, vomit, spit} + {blood, clots};
+{took, swallowed} + {all, whole, handful} + {pills, tablets}. The families are general emergency
+medicine (what a nurse line asks about), written from the families, never from a test message.
+
+A clause that is negated before its first concept ("no chest pain"), a general question ("can it
+cause trouble breathing?"), conditional ("if he ever stops breathing") or past ("last year") does not
+count — except that talk of ending one's life counts even when conditional ("better off if I ended it").
+
+>>> [m.rule for m in find_concepts("he's coughing up bright red blood")]
+['blood_out']
+>>> [m.rule for m in find_concepts("is coughing up blood a sign of lung cancer?")]
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.guard.triage_rules import _NEGATORS, SymptomMatch, asks, is_general, is_past, question_split
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    urgency: str  # "emergency" or "urgent"
+    description: str
+    groups: tuple[re.Pattern[str], ...]  # every group must match in one clause
+    crisis: bool = False  # talk of ending one's life: crisis advice, conditional wording still counts
+
+
+def _concept(name: str, urgency: str, description: str, *groups: str, crisis: bool = False) -> Concept:
+    return Concept(name, urgency, description, tuple(re.compile(rf"\b(?:{g})") for g in groups), crisis)
+
+
+_PERSON_OTHER = (r"him|her|them|someone|somebody|people|(?:my|the|our) (?:husband|wife|partner|kids?|children|"
+                 r"son|daughter|mum|mom|dad|father|mother|family|neighbou?r|boss|brother|sister|baby)")
+_SUDDEN = (r"sudden(?:ly)?|all of a sudden|out of nowhere|just now|right now|(?:a few |\d+ )?minutes ago|"
+           r"in the last hour|an hour ago|this morning|tonight|overnight")
+_TOOK = r"took|taken|swallowed|drank|drunk|ate|eaten|downed|overdosed|necked"
+_MANY = (r"all (?:of )?(?:his |her |my |their |the )?|whole|entire|bottle|box(?:es)?|packet|strip|handful|bunch|"
+         r"too many|lots of|load of|a lot of")
+_PILLS = (r"pills?|tablets?|meds\b|medicines?|medications?|capsules?|painkillers?|sleeping|insulin|morphine|"
+          r"opioids?|oxy\w*|paracetamol|tylenol|antidepressants?")
+
+CONCEPTS: tuple[Concept, ...] = (
+    _concept("blood_out", "emergency", "coughing up, vomiting or passing blood",
+             r"cough\w*|vomit\w*|throw\w* up|threw up|spit\w*|puk\w*|sick|poo\w*|stools?|pee\w*|urine",
+             r"blood\w*|clots?|coffee grounds|black tarry"),
+    _concept("bleeding_heavy", "emergency", "bleeding that will not stop",
+             r"blood|bleed\w*", r"won't stop|will not stop|not stopping|pouring|gushing|so much|soak\w*|everywhere"),
+    _concept("poison", "emergency", "poison or a household chemical swallowed",
+             _TOOK, r"bleach|(?:oven|floor|drain|toilet|window|household|kitchen) cleaner|detergent|poison\w*|"
+                    r"chemicals?|antifreeze|batter(?:y|ies)|weed ?killer|pesticide|dishwasher tablet|"
+                    r"washing (?:up )?liquid"),
+    _concept("too_many_pills", "emergency", "too many pills taken", _TOOK, _MANY, _PILLS),
+    _concept("vision_lost", "emergency", "sudden loss of sight",
+             r"lost|losing|lose|can't see|went (?:blind|black|dark)|gone (?:blind|black|dark)|blind|curtain",
+             r"vision|sight|eyes?|see", _SUDDEN),
+    _concept("threat", "emergency", "a wish to hurt someone else",
+             r"i want to|i'm going to|i'm about to|i will|i'll|i might|i could|i feel like|can't stop myself|"
+             r"can't control",
+             r"hurt|kill|harm|stab|shoot|strangle|attack|beat|smother", _PERSON_OTHER),
+    _concept("ending_life", "emergency", "thoughts of ending one's life",
+             r"end(?:ed|ing)? (?:it|it all|my life|things)|better off (?:without me|if i|dead|gone)|"
+             r"kill(?:ing)? myself|take my (?:own )?life|not (?:be )?(?:here|around) anymore|goodbye (?:note|letter)|"
+             r"want to die|wish i (?:was|were) dead|no reason to (?:live|go on)|jump (?:off|from)|"
+             r"want to jump|(?:kill|hurt) (?:himself|herself|themselves)", crisis=True),
+    _concept("breathing_failing", "emergency", "breathing getting weak or shallow",
+             r"breath\w*", r"weak\w*|shallow|failing|barely|hardly|can't (?:talk|speak|finish)"),
+    _concept("colour", "emergency", "blue or grey lips or face",
+             r"lips?|face|skin|fingers?|tongue", r"blue|grey|gray|purple|dusky|ashen"),
+    _concept("faint_heart", "emergency", "fainting with the heart racing, irregular or slow",
+             r"faint\w*|pass(?:ed|ing)? out|black(?:ed|ing)? out|collaps\w*|went black|woozy|keel\w* over",
+             r"heart\w*|pulse|palpitations?|racing|pounding|fluttering|skipping|irregular"),
+    _concept("fever_chemo", "emergency", "fever during chemotherapy",
+             r"fever\w*|temp\w*|burning up|chills|shiver\w*|rigors|3[89](?:\.\d)?|40(?:\.\d)?|10[1-5]",
+             r"chemo\w*|neutropeni\w*|low white|infusion|immunotherapy"),
+    _concept("chest", "emergency", "chest pain, pressure or tightness",
+             r"chest", r"crush\w*|tight\w*|pressure|squeez\w*|heav\w*|elephant|pain\w*|hurts?|hurting|ach\w*|burning"),
+    _concept("unresponsive", "emergency", "someone who cannot be woken or does not respond",
+             r"can't|cannot|won't|unable to|couldn't|isn't|not|no longer|doesn't",
+             r"wake|waking|woken|rouse|rousing|respond\w*|come round|come to\b"),
+    _concept("seizure_long", "emergency", "a seizure that goes on or keeps coming back",
+             r"seiz\w*|fitting|fits?\b|convuls\w*|shaking all over|twitching all over|jerking all over",
+             r"won't stop|not stopping|keeps? going|one after (?:another|the other)|back to back|over and over|"
+             r"hasn't (?:come round|stopped|woken)|not (?:waking|coming round)|[5-9] ?min|[1-9]\d ?min|ages"),
+    _concept("face_drop", "emergency", "a face drooping on one side",
+             r"face|mouth|smile", r"droop\w*|dropped|sagg\w*|lopsided|crooked|fallen|twisted|slipped"),
+    _concept("limb_sudden", "emergency", "an arm, leg or side suddenly weak, numb or dead",
+             r"arms?|legs?|hand|side|half of (?:my|his|her) body",
+             r"went dead|gone dead|dead|numb|weak|won't (?:work|move)|can't (?:lift|move|feel)|gave (?:way|out)",
+             _SUDDEN),
+    _concept("speech_sudden", "emergency", "speech suddenly jumbled or slurred",
+             r"words?|speech|talk\w*|speak\w*", r"jumbl\w*|slurr\w*|garbl\w*|nonsense|wrong|mixed up|"
+                                              r"can't get (?:her|his|my|their) words", _SUDDEN),
+    _concept("airway_swelling", "emergency", "a swelling throat, tongue or lips",
+             r"throat|tongue|lips?|mouth", r"swell\w*|swollen|closing|closed up"),
+    _concept("head_injury", "emergency", "a head injury with vomiting, confusion or drowsiness",
+             r"hit|bang\w*|bump\w*|knock\w*|fell|fall\w*", r"head",
+             r"vomit\w*|throw\w* up|sick|confus\w*|sleepy|drowsy|won't wake|unconscious|knocked out|seiz\w*"),
+    _concept("paralysis_sudden", "emergency", "sudden inability to move or feel",
+             r"can't|cannot|unable to|won't|couldn't", r"move|feel|lift|stand|walk",
+             r"legs?|arms?|body|below|waist|side|anything", _SUDDEN),
+    _concept("cord", "emergency", "numb or weak legs with the bladder failing",
+             r"can't (?:pee|wee|urinate)|can't control (?:my|his|her) bladder|wet (?:myself|himself|herself)",
+             r"numb\w*|weak\w*|legs?|feel (?:down there|anything)"),
+    _concept("headache_worst", "emergency", "a sudden, worst-ever headache",
+             r"headache|head pain|pain in (?:my|his|her) head", r"worst|thunderclap|exploding|explod\w*|"
+                                                                 r"out of nowhere|like being hit"),
+    _concept("meningitis", "emergency", "fever with a stiff neck, a rash or confusion",
+             r"fever\w*|temp\w*|burning up", r"stiff neck|neck (?:is )?(?:very )?stiff|light hurts|rash|confus\w*"),
+    _concept("heart_rate", "emergency", "a very slow or very fast heart rate",
+             r"heart rate|pulse|heartbeat|\bhr\b|bpm", r"\b(?:[1-3]\d|1[6-9]\d|2\d\d)\b(?! ?(?:years?|mins?|minutes))"),
+    _concept("worsening", "urgent", "a new or worsening nerve or muscle symptom",
+             r"numb\w*|tingl\w*|weak\w*|unsteady|balance|double vision|seeing double|blurr\w*|droop\w*|slurr\w*|"
+             r"swallow\w*|memory|confus\w*|hallucinat\w*|seeing things|jerk\w*|twitch\w*|spasm\w*|tremor|"
+             r"shak\w*|dizz\w*|light-? ?headed|vomit\w*|sleepy|drows\w*|stiff\w*|clumsy|falling|fell",
+             r"getting worse|worse|worsening|new|started|began|since|(?:past|last) (?:few|couple of|two|three) days|"
+             r"this week|for (?:a few|two|three|several) days|lately|each day|every day|spread\w*|crept"),
+    _concept("fever", "urgent", "a fever", r"fever\w*|temp\w*|burning up", r"3[89](?:\.\d)?|10[0-4]|since|days?"),
+    _concept("sleepier", "urgent", "getting sleepier or harder to keep awake",
+             r"sleepy|sleepier|drowsy|drowsier|hard to wake|keeps? (?:nodding|dozing)",
+             r"more and more|getting worse|every day|this week|lately|each day|worse"),
+)
+
+
+def find_concepts(text: str) -> list[SymptomMatch]:
+    """Every concept whose groups all occur in one clause of normalised ``text``, told as happening now.
+
+    A clause that asks ("is coughing up blood a sign of cancer?") does not count, except for words of
+    ending one's own life said by the person ("should I just end it all?")."""
+    found: list[SymptomMatch] = []
+    for clause in question_split(text):
+        for concept in CONCEPTS:
+            hits = [g.search(clause) for g in concept.groups]
+            if not all(hits):
+                continue
+            start = min(h.start() for h in hits)
+            if _NEGATORS.search(clause[:start]) or is_past(clause):
+                continue
+            personal = bool(re.search(r"\b(?:i|i'm|me|my|myself)\b", clause))
+            if (asks(clause) or is_general(clause, start)) and not (concept.crisis and personal):
+                continue
+            words = " … ".join(h.group() for h in sorted(hits, key=lambda h: h.start()))
+            found.append(SymptomMatch(concept.name, concept.urgency, concept.description, words, clause, start))
+    return found
+
+
+CRISIS_CONCEPTS = frozenset(c.name for c in CONCEPTS if c.crisis)
