@@ -70,7 +70,8 @@ class Triager:
     def _classify(self, message: str) -> Triage:
         text = rules.normalise(message)
         matches = rules.find_symptoms(text)
-        live = [m for m in matches if not rules.is_general(m.clause, m.start) and not rules.is_past(m.clause)]
+        live = [rules.recurring_downgrade(m) for m in matches
+                if not rules.is_general(m.clause, m.start) and not rules.is_past(m.clause)]
         concepts = find_concepts(text)
         for layer, found in (("rule", live), ("concepts", concepts)):
             emergencies = [m for m in found if m.urgency == "emergency"]
@@ -119,7 +120,8 @@ class Triager:
                 or rules.is_general(text, len(text)):
             return None
         pieces = [p for p in dict.fromkeys([text, *rules.clauses(text), *rules.question_split(text)])
-                  if examples.has_symptom_word(p) and not rules.is_past(p) and not rules.asks(p)]
+                  if examples.has_symptom_word(p) and not rules.is_past(p) and not rules.asks(p)
+                  and not rules.negated_symptom(p, examples.SYMPTOM_WORDS)]
         if not pieces:
             return None
         emergency_bar = self.settings.emergency_similarity

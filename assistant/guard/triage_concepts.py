@@ -22,7 +22,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.guard.triage_rules import _NEGATORS, SymptomMatch, asks, is_general, is_past, question_split
+from assistant.guard.triage_rules import (
+    _NEGATORS,
+    SymptomMatch,
+    asks,
+    is_general,
+    is_past,
+    question_split,
+    reported,
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("worsening", "urgent", "a new or worsening nerve or muscle symptom",
              r"numb\w*|tingl\w*|weak\w*|unsteady|balance|double vision|seeing double|blurr\w*|droop\w*|slurr\w*|"
              r"swallow\w*|memory|confus\w*|hallucinat\w*|seeing things|jerk\w*|twitch\w*|spasm\w*|tremor|"
-             r"shak\w*|dizz\w*|light-? ?headed|vomit\w*|sleepy|drows\w*|stiff\w*|clumsy|falling|fell",
+             r"shak\w*|dizz\w*|light-? ?headed|vomit\w*|throw\w* up|threw up|being sick|sleepy|drows\w*|"
+             r"stiff\w*|clumsy|falling|fell|heavy|like lead|trip\w*",
              r"getting worse|worse|worsening|new|started|began|since|(?:past|last) (?:few|couple of|two|three) days|"
              r"this week|for (?:a few|two|three|several) days|lately|each day|every day|spread\w*|crept"),
     _concept("fever", "urgent", "a fever", r"fever\w*|temp\w*|burning up", r"3[89](?:\.\d)?|10[0-4]|since|days?"),
@@ -142,7 +151,7 @@ def find_concepts(text: str) -> list[SymptomMatch]:
             if not all(hits):
                 continue
             start = min(h.start() for h in hits)
-            if _NEGATORS.search(clause[:start]) or is_past(clause):
+            if _NEGATORS.search(clause[:start]) or is_past(clause) or reported(clause, start):
                 continue
             personal = bool(re.search(r"\b(?:i|i'm|me|my|myself)\b", clause))
             if (asks(clause) or is_general(clause, start)) and not (concept.crisis and personal):

@@ -102,7 +102,7 @@ _CONDITIONAL = re.compile(r"\b(?:if|in case|whenever|suppose|supposing|what happ
                           r"what do i do)\b|(?:^|[,;:]\s*)when\b")  # "when" only opening a clause: "when he can't…"
 _QUESTION_OPENERS = r"can|could|does|do|is|are|will|would|what|which|how|why|should|might|may|tell me|explain"
 # "can barely breathe" tells, it does not ask
-_NOT_ASKING = r"(?!')(?!\s+(?:barely|hardly|scarcely|only just|no longer|not)\b)"
+_NOT_ASKING = r"(?!'t\b)(?!\s+(?:barely|hardly|scarcely|only just|no longer|not)\b)"
 _QUESTION_START = re.compile(rf"^\W*(?:{_QUESTION_OPENERS})\b{_NOT_ASKING}")
 _TOPIC = re.compile(
     r"\b(?:syndromes?|dysautonomia|disease|disorders?|conditions?|paraneoplastic|myasthenia|lems|lambert|"
@@ -113,8 +113,9 @@ _TOPIC = re.compile(
 _PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:a )?long (?:time )?ago|"
                    r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?))|used to|back in (?:19|20)\d\d|"
                    r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
-                   r"(?:i|he|she|they|we) once)\b")
-_CLAUSE_SPLIT = re.compile(r"[.!?;]+|,\s*(?:but|though|however|and now)\b|\bbut\b|\bhowever\b|\bthough\b")
+                   r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week)|"
+                   r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment))\b")
+_CLAUSE_SPLIT = re.compile(r"(?:[!?;]|\.(?!\d)|(?<!\d)\.)+|,\s*(?:but|though|however|and now)\b|\bbut\b|\bhowever\b|\bthough\b")
 _FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|child|kid|baby|"
            r"grandma|grandpa|grandmother|grandfather|friend|aunt|uncle|boyfriend|girlfriend|spouse|"
            r"fianc[eé]e?|neighbou?r|roommate|patient|loved one|parent)")
@@ -182,22 +183,46 @@ def find_symptoms(text: str, rules: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_
     return found
 
 
+_REPORTING = re.compile(r"\b(?:i (?:read|heard|saw)|read (?:that|about)|heard (?:that|about)|talk(?:ed|ing) about|"
+                        r"asked (?:me )?(?:if|whether|about)|told us about|an article|a video|online|on the news|"
+                        r"support group|forum)\b")
+_ANIMAL = re.compile(r"\b(?:cat|dog|pet|puppy|kitten|rabbit|hamster|horse|bird|parrot)\b")
+_PRONOUN = re.compile(r"\b(?:i|me|i'm|he|she|him|her|they|we|us)\b")
+
+
 def is_general(clause: str, symptom_start: int) -> bool:
     """Is the clause about the topic rather than someone living it now?
 
     Conditional ("what if he can't breathe"), a question with no person before the symptom ("can
-    dysautonomia cause trouble breathing"), or a statement about a disease with no person in it.
+    dysautonomia cause trouble breathing"), a statement about a disease with no person in it, reported
+    talk ("I read that some patients…", "the doctor asked if…"), or an animal ("my cat swallowed a pill").
     """
     before = clause[:symptom_start]
-    if _CONDITIONAL.search(before):
+    if _CONDITIONAL.search(before) or _REPORTING.search(before):
+        return True
+    if _ANIMAL.search(before) and not _PRONOUN.search(before):
         return True
     if _QUESTION_START.search(clause) and not _PERSONAL.search(before):
         return True
     return not _PERSONAL.search(clause) and bool(_TOPIC.search(clause))
 
 
+_NOW_AFTER = re.compile(r"\b(?:now|right now|today|tonight|this morning|at the moment|currently)\b")
+
+
 def is_past(text: str) -> bool:
-    return bool(_PAST.search(text))
+    """Told as past, unless something is said to happen now after it ("last week … and now he has a fever").
+
+    >>> is_past("last year he had a seizure"), is_past("he finished chemo last week and now he has a fever")
+    (True, False)
+    """
+    found = _PAST.search(text)
+    return bool(found) and not _NOW_AFTER.search(text, found.end())
+
+
+def reported(clause: str, start: int) -> bool:
+    """Is what comes before ``start`` reported talk ("the doctor asked if…", "I read that…")?"""
+    return bool(_REPORTING.search(clause[:start]))
 
 
 def is_chronic(text: str) -> bool:
@@ -210,3 +235,29 @@ def mentions_progression(text: str) -> bool:
 
 def mentions_cancer(text: str) -> bool:
     return bool(_CANCER.search(text))
+
+
+_RECURRING = re.compile(r"\b(?:a bit|a little|sometimes|lately|often|now and then|on and off|occasionally|"
+                        r"every (?:now|so often)|from time to time)\b")
+
+
+def recurring_downgrade(match: SymptomMatch) -> SymptomMatch:
+    """Choking "a bit, lately" is a swallowing problem to see a doctor about soon, not a choking emergency.
+
+    >>> recurring_downgrade(find_symptoms("he keeps choking a bit on drinks lately")[0]).urgency
+    'urgent'
+    """
+    if match.rule == "choking" and _RECURRING.search(match.clause):
+        return SymptomMatch("swallowing", "urgent", "trouble swallowing, now and then", match.text, match.clause,
+                            match.start)
+    return match
+
+
+def negated_symptom(piece: str, symptom_words: re.Pattern[str]) -> bool:
+    """Is the first symptom word of ``piece`` negated ("i don't have chest pain")?
+
+    >>> negated_symptom("i don't have chest pain", re.compile(r"chest|pain"))
+    True
+    """
+    first = symptom_words.search(piece)
+    return bool(first and _NEGATORS.search(piece[: first.start()]))

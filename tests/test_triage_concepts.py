@@ -1,0 +1,62 @@
+"""Triage's concept layer: order-free concept pairs, with the rule layer's negation, question and past checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.core.settings import TriageSettings
+from assistant.guard.triage import Triager
+from assistant.guard.triage_concepts import find_concepts
+from assistant.guard.triage_rules import normalise
+
+TRIAGER = Triager(TriageSettings(use_embeddings=False))  # rules and concepts only
+
+
+@pytest.mark.parametrize(("message", "rule"), [
+    ("he is spitting up clots of dark blood", "blood_out"),
+    ("she swallowed the whole packet of her sleeping tablets", "too_many_pills"),
+    ("my little boy drank the drain cleaner", "poison"),
+    ("out of nowhere I can't see anything from my left eye", "vision_lost"),
+    ("i'm scared i'm going to hurt my wife tonight", "threat"),
+    ("maybe they'd all be better off if i ended it", "ending_life"),
+    ("her breathing is so shallow and weak", "breathing_failing"),
+    ("his fingers and lips have gone a dusky blue", "colour"),
+    ("i feel woozy and my pulse is all irregular", "faint_heart"),
+    ("running a temperature of 38.9 two days after my chemo", "fever_chemo"),
+])
+def test_each_family_is_found_whatever_the_word_order(message, rule):
+    assert rule in [m.rule for m in find_concepts(normalise(message))]
+    assert TRIAGER.triage(message).urgency == "emergency"
+
+
+@pytest.mark.parametrize("message", [
+    "no blood when he coughs, just phlegm",  # negated
+    "is coughing up blood a sign of lung cancer?",  # a question about the topic
+    "what should we do if she ever takes too many pills?",  # conditional
+    "last year he swallowed a whole bottle of pills",  # past
+    "I read that some patients take a whole bottle of pills by mistake",  # reported talk
+    "my dog ate a whole packet of my tablets",  # an animal
+])
+def test_talk_about_a_sign_is_not_the_sign(message):
+    assert TRIAGER.triage(message).urgency != "emergency"
+
+
+def test_the_reason_names_the_concept_layer_and_its_words():
+    triage = TRIAGER.triage("he is spitting up clots of dark blood")
+    assert triage.reason.startswith("concepts: emergency sign: coughing up, vomiting or passing blood")
+    assert "spitting … clots" in triage.reason
+
+
+def test_crisis_words_get_crisis_advice_even_said_conditionally():
+    triage = TRIAGER.triage("everyone would be better off if i just ended it")
+    assert triage.urgency == "emergency" and triage.advice == TRIAGER._fmt(TriageSettings().crisis_advice)
+
+
+def test_worsening_symptoms_are_urgent_and_recurring_choking_is_not_an_emergency():
+    assert TRIAGER.triage("my hands have got clumsier and more numb since the weekend").urgency == "urgent"
+    assert TRIAGER.triage("she chokes a little on water now and then").urgency == "urgent"
+    assert TRIAGER.triage("he's choking and can't breathe").urgency == "emergency"
+
+
+def test_can_barely_reads_as_telling_not_asking():
+    assert TRIAGER.triage("can barely breathe, lips going grey").urgency == "emergency"
