@@ -101,3 +101,14 @@ def test_outside_set_is_read_from_the_wheel_in_the_cache_and_split_by_item(tmp_p
     for r in rows:
         by_question.setdefault(r["question"], set()).add(r["split"])
     assert all(len(splits) == 1 for splits in by_question.values())  # both answers of an item in one split
+
+
+def test_one_unsupported_sentence_among_several_pulls_the_answer_score_down(tmp_path):
+    source = tmp_path / "in.jsonl"
+    answer = "The immune system attacks nerves. Steroids calm the immune system. Tumors spread to the brain."
+    source.write_text(json.dumps({"id": "a", "question": "q", "answer": answer, "contexts": CONTEXTS}) + "\n",
+                      encoding="utf-8")
+    score_file(scorer(), source, tmp_path / "out.jsonl")
+    [row] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert round(row["faithfulness"], 2) == 0.67  # two of three sentences supported
+    assert row["faithfulness_score"] < 0.5 < min(s["score"] for s in row["statements"][:2])  # the weakest decides
