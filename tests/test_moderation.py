@@ -268,3 +268,11 @@ def test_a_flagged_answer_is_reapproved_from_the_queue_with_todays_passages(appr
                          draft.review_id).startswith("✓ Approved #2")
     assert [e.status for e in fresh.moderation.approved()] == ["retired", "active"]
     assert fresh.ask("do the tumor cells spread into my brain?").details.approved.id == 2
+
+
+def test_a_damaged_database_is_logged_and_the_question_still_answered(toy_assistant, toy_settings, caplog):
+    toy_settings.moderation.database.write_bytes(b"not a database at all " * 50)
+    bot = toy_assistant(FakeGenerator(["Doctors treat the cancer first. [1]"]), FakeJudge(yes=0.9), **LOOSE)
+    answer = bot.ask("How do doctors treat the cancer?")
+    assert answer.details.approved is None and answer.answer
+    assert "approved answers not consulted" in caplog.text and "damaged or not a database" in caplog.text

@@ -9,6 +9,7 @@ reaches this step, and an urgent message keeps its banner.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 
@@ -20,8 +21,10 @@ from assistant.core.types import Answer, ApprovalNote, Chunk, Citation, Passage
 from assistant.llm.prompts import passage_text
 from assistant.llm.protocols import Messages
 from assistant.moderation.matching import ApprovedMatcher, Match, changed_sources
-from assistant.moderation.store import ApprovedAnswer, ModerationStore
+from assistant.moderation.store import ApprovedAnswer, ModerationStore, StoreError
 from assistant.search.embedders import Embedder
+
+log = logging.getLogger("assistant.approved")
 
 # What a question asks about a thing. Two questions about the same thing that ask different aspects ("What are
 # the symptoms of X?" / "How is X diagnosed?") are the near misses embeddings and the model both let through.
@@ -86,8 +89,14 @@ class ApprovedAnswers:
         return entries
 
     def candidates(self, question: str, chunks: dict[str, Chunk]) -> list[ApprovedAnswer]:
-        """Servable approved answers close enough (by embedding) and :func:`compatible`, for the model's check."""
-        close = self.matcher.candidates(question, self.servable(chunks))
+        """Servable approved answers close enough (by embedding) and :func:`compatible`, for the model's check.
+
+        A damaged database is logged and gives none: the question is still answered the usual way."""
+        try:
+            close = self.matcher.candidates(question, self.servable(chunks))
+        except StoreError as exc:
+            log.error("approved answers not consulted: %s", exc)
+            return []
         return [e for e, _ in close if compatible(question, e.question)]
 
     def match(self, question: str, candidates: list[ApprovedAnswer]) -> Match | None:
