@@ -166,3 +166,27 @@ def test_feedback_on_a_full_disk_is_refused_politely_and_leaves_no_half_line(bot
     assert "could not be saved" in store.record(1, False, answers)
     monkeypatch.undo()
     assert store.path.read_bytes() == before and oct(store.path.stat().st_mode)[-3:] == "600"
+
+
+def test_a_message_sent_while_the_last_answer_is_written_waits_for_it_and_nothing_is_lost(bot):
+    controller = ChatController(bot)
+    first = controller.respond_in("s1", "What does the immune system do to nerves?", [], {})
+    next(first)  # the first answer has started...
+    second = controller.respond_in("s1", "Does the immune system attack nerves?", [], {})  # ...the page sends more
+    first.close()  # and the page stops listening to the first request
+    *_, (chat, _, _, answers) = second
+    users = [m["content"] for m in chat if m["role"] == "user"]
+    assert users == ["What does the immune system do to nerves?", "Does the immune system attack nerves?"]
+    assert all(m["content"] and not m["content"].startswith("_") for m in chat if m["role"] == "assistant")
+    assert sorted(answers) == ["1", "3"]  # both finished answers, each at its place in the chat
+
+
+def test_a_new_conversation_starts_from_the_pages_empty_chat(bot):
+    controller = ChatController(bot)
+    *_, (chat, _, _, _) = controller.respond_in("s1", "Does the immune system attack nerves?", [], {})
+    assert len(chat) == 2
+    controller.forget("s1")
+    *_, (chat, _, _, _) = controller.respond_in("s1", "Does the immune system attack nerves?", [], {})
+    assert len(chat) == 2
+    *_, (other, _, _, _) = controller.respond_in("s2", "Does the immune system attack nerves?", [], {})
+    assert len(other) == 2  # sessions never mix

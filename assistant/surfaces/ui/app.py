@@ -117,12 +117,19 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             def take(text: str) -> tuple[str, str]:
                 return "", text
 
+            def respond(text: str, chat: list, shown: dict, request: gr.Request):
+                yield from controller.respond_in(request.session_hash or "", text, chat, shown)
+
+            def new_conversation(request: gr.Request):
+                controller.forget(request.session_hash or "")
+                return [], "", "", {}
+
             for trigger in (message.submit, send.click):
                 trigger(take, message, [message, pending], queue=False).then(
-                    controller.respond, [pending, chatbot, answers], [chatbot, banner, sources, answers],
-                    api_name=False,  # the page's own state machine; programs use /chat below
+                    respond, [pending, chatbot, answers], [chatbot, banner, sources, answers],
+                    api_name=False, trigger_mode="multiple",  # the page's own state machine; programs use /chat
                 )
-            clear.click(lambda: ([], "", "", {}), None, [chatbot, banner, sources, answers], queue=False)
+            clear.click(new_conversation, None, [chatbot, banner, sources, answers], queue=False)
             chatbot.like(on_like, [answers], None)
             gr.api(chat_api, api_name="chat")
         with gr.Tab("Moderators"):

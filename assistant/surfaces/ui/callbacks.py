@@ -2,7 +2,9 @@
 
 ``ChatController.respond`` is a generator of ``(chat, banner_html, sources_html, answers)`` states:
 the banner and evidence appear first, then (while others' questions hold the model) the place in line,
-then the draft streams, and the verified answer replaces it.
+then the draft streams, and the verified answer replaces it. The page uses ``respond_in``: one browser
+session's messages are answered one at a time, in order, by a worker that keeps going if the page stops
+listening, so a message sent while an answer is being written is never lost.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer.events import EvidenceEvent, FinalEvent, QueuedEvent, TokenEvent, TriageEvent
@@ -37,6 +40,45 @@ FRIENDLY_ERROR = ("Sorry — something went wrong on our side while answering. P
 ChatState = tuple[list[dict], str, str, dict]
 
 
+@dataclass
+class Conversation:
+    """One browser session's conversation: its latest state and the messages waiting to be answered.
+
+    A worker thread answers the messages one at a time and publishes each state (``version`` counts them),
+    so an answer goes on even if the page's request that asked for it is closed."""
+
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    state: ChatState | None = None
+    version: int = 0
+    waiting: list[tuple[int, str]] = field(default_factory=list)  # (ticket, message)
+    submitted: int = 0
+    done: int = 0  # the last ticket answered
+    busy: bool = False
+    used: float = field(default_factory=time.monotonic)
+
+
+class Conversations:
+    """Conversations by session id; one idle for ``max_idle_s`` is forgotten."""
+
+    def __init__(self, max_idle_s: float = 3600.0) -> None:
+        self.max_idle_s = max_idle_s
+        self._by_session: dict[str, Conversation] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: str) -> Conversation:
+        now = time.monotonic()
+        with self._lock:
+            for old in [k for k, c in self._by_session.items() if now - c.used > self.max_idle_s and not c.busy]:
+                del self._by_session[old]
+            conversation = self._by_session.setdefault(session, Conversation())
+            conversation.used = now
+            return conversation
+
+    def drop(self, session: str) -> None:
+        with self._lock:
+            self._by_session.pop(session, None)
+
+
 class ChatController:
     """Turns the Assistant's events into chat states; logs never hold what people typed unless
     ``server.log_text`` is on. With ``moderation``, answers that abstained or were weakly supported go to
@@ -46,6 +88,7 @@ class ChatController:
         self.assistant = assistant
         self.moderation = moderation
         self.log_text = assistant.settings.server.log_text
+        self._conversations = Conversations()
 
     def review(self, answer: Answer) -> None:
         """Queue ``answer`` for the moderators when it needs a look; a failing queue never fails the chat."""
@@ -55,6 +98,58 @@ class ChatController:
             self.moderation.consider(answer)
         except AssistantError as exc:
             log.error("review queue not written: %s", exc)
+
+    def respond_in(self, session: str, message: str, chat: list[dict] | None,
+                   answers: dict | None) -> Iterator[ChatState]:
+        """``respond`` for one browser session: its messages are answered one at a time, in order. A message
+        sent while the previous answer is still being written is answered right after it; the states shown
+        are the conversation's own (the browser's copy may be older), so no message or answer is lost."""
+        conversation = self._conversations.get(session)
+        with conversation.cond:
+            if conversation.state is None:
+                conversation.state = (list(chat or []), "", "", dict(answers or {}))
+            conversation.submitted += 1
+            ticket = conversation.submitted
+            conversation.waiting.append((ticket, message))
+            if not conversation.busy:
+                conversation.busy = True
+                threading.Thread(target=self._answer_waiting, args=(conversation,), daemon=True).start()
+        seen = -1
+        while True:
+            with conversation.cond:
+                conversation.cond.wait_for(lambda last=seen: conversation.version != last, timeout=60)
+                state, seen, finished = conversation.state, conversation.version, conversation.done >= ticket
+            yield state
+            if finished:
+                return
+
+    def _answer_waiting(self, conversation: Conversation) -> None:
+        try:
+            while True:
+                with conversation.cond:
+                    if not conversation.waiting:
+                        conversation.busy = False
+                        return
+                    ticket, message = conversation.waiting.pop(0)
+                    chat, _, _, answers = conversation.state
+                try:
+                    for state in self.respond(message, chat, answers):  # never raises: errors become messages
+                        with conversation.cond:
+                            conversation.state, conversation.version = state, conversation.version + 1
+                            conversation.cond.notify_all()
+                finally:  # the page waiting for this message is released, whatever happened
+                    with conversation.cond:
+                        conversation.done, conversation.version = ticket, conversation.version + 1
+                        conversation.cond.notify_all()
+        except BaseException:
+            with conversation.cond:  # a dead worker must not leave the conversation marked busy
+                conversation.busy = False
+                conversation.cond.notify_all()
+            raise
+
+    def forget(self, session: str) -> None:
+        """A new conversation in that browser session."""
+        self._conversations.drop(session)
 
     def respond(self, message: str, chat: list[dict] | None, answers: dict | None) -> Iterator[ChatState]:
         chat = list(chat or [])
