@@ -276,3 +276,16 @@ def test_a_damaged_database_is_logged_and_the_question_still_answered(toy_assist
     answer = bot.ask("How do doctors treat the cancer?")
     assert answer.details.approved is None and answer.answer
     assert "approved answers not consulted" in caplog.text and "damaged or not a database" in caplog.text
+
+
+def test_moderator_actions_need_the_key_when_one_is_set_or_the_app_is_shared(approved_bot):
+    from assistant.core.errors import AssistantError
+
+    moderation = Moderation(approved_bot)
+    ModeratorPanel(moderation).authorise("")  # this machine only, no key: open
+    keyed = ModeratorPanel(moderation, key="s3cret")
+    with pytest.raises(AssistantError, match="Enter the moderators' key"):
+        keyed.authorise("guess")
+    keyed.authorise("s3cret")
+    with pytest.raises(AssistantError, match="off on a shared server"):
+        ModeratorPanel(moderation, open_without_key=False).authorise("")

@@ -397,6 +397,12 @@ class ModerationSettings(BaseModel):
         description="The model's P(Yes) that the two questions ask the same thing, from which the approved "
                     "answer is served.",
     )
+    key: str = Field(
+        default="",
+        description="Key moderators type in the Moderators tab to see the review queue and approve answers. "
+                    "Without one, those actions work only while the app listens on this machine alone "
+                    "(127.0.0.1, no --server-share).",
+    )
     queue_below_faithfulness: float = Field(
         default=0.75, ge=0, le=1,
         description="Chat answers whose draft had a smaller share of supported sentences go to the review "

@@ -66,7 +66,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     moderation = Moderation(assistant)
     controller = ChatController(assistant, moderation)
     feedback = FeedbackStore(settings.server.feedback_file, moderation)
-    panel = ModeratorPanel(moderation)
+    local = settings.server.host in ("127.0.0.1", "localhost", "::1") and not settings.server.share
+    panel = ModeratorPanel(moderation, settings.moderation.key, open_without_key=local)
 
     def on_like(data: gr.LikeData, answers: dict) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
@@ -153,11 +154,13 @@ def _review_section(panel: ModeratorPanel, results: gr.Dataframe, batch_rows: gr
     """Review queue, editor and approved answers (inside the Moderators tab)."""
     gr.Markdown("## Review queue\nThumbs-down answers, abstentions and weakly supported drafts from the chat, and "
                 "approved answers whose sources changed. Click a row to open it in the editor.")
+    key = gr.Textbox(label="Moderators' key", type="password", elem_id="mod-key", visible=not panel.open)
     with gr.Row():
         reason = gr.Dropdown(REASON_CHOICES, value="all", label="Why it is here", elem_id="queue-reason")
         state = gr.Dropdown(STATUS_CHOICES, value="open", label="Status", elem_id="queue-status")
         refresh = gr.Button("Refresh", elem_id="queue-refresh")
-    queue = gr.Dataframe(headers=QUEUE_HEADERS, value=panel.queue_rows, wrap=True, interactive=False,
+    queue = gr.Dataframe(headers=QUEUE_HEADERS, value=panel.queue_rows if panel.open else [], wrap=True,
+                         interactive=False,
                          elem_id="review-queue", column_widths=["6%", "12%", "12%", "25%", "33%", "6%", "6%"])
     gr.Markdown("## Editor\nEdit the wording if needed (keep the [n] markers), then approve: questions that ask "
                 "the same thing get this answer, marked as approved, while its sources stay unchanged.")
@@ -173,8 +176,8 @@ def _review_section(panel: ModeratorPanel, results: gr.Dataframe, batch_rows: gr
     outcome = gr.Markdown(elem_id="edit-status")
     detail = gr.HTML(elem_id="edit-detail")
     gr.Markdown("## Approved answers")
-    approved = gr.Dataframe(headers=APPROVED_HEADERS, value=panel.approved_rows, wrap=True, interactive=False,
-                            elem_id="approved-table")
+    approved = gr.Dataframe(headers=APPROVED_HEADERS, value=panel.approved_rows if panel.open else [], wrap=True,
+                            interactive=False, elem_id="approved-table")
     with gr.Row():
         export_queue = gr.Button("Export queue (CSV, JSONL)")
         export_approved = gr.Button("Export approved (CSV, JSONL)")
@@ -185,35 +188,38 @@ def _review_section(panel: ModeratorPanel, results: gr.Dataframe, batch_rows: gr
     exported = gr.File(label="Exported", file_count="multiple")
     editor = [question, answer, citations, detail, review_id]
 
-    def _safe(fn, *args):
+    def _safe(given_key, fn, *args):
         try:
+            panel.authorise(given_key)
             return fn(*args)
         except AssistantError as exc:
             raise gr.Error(str(exc)) from exc
 
-    def open_queue(rows, evt: gr.SelectData):
-        return _safe(panel.open_review, _rows(rows), evt.index[0]).outputs()
+    def open_queue(given_key, rows, evt: gr.SelectData):
+        return _safe(given_key, panel.open_review, _rows(rows), evt.index[0]).outputs()
 
-    def open_result(rows: list[dict], evt: gr.SelectData):
-        return _safe(panel.open_result, rows, evt.index[0]).outputs()
+    def open_result(given_key, rows: list[dict], evt: gr.SelectData):
+        return _safe(given_key, panel.open_result, rows, evt.index[0]).outputs()
 
-    def after(message: str, why: str, status: str):
-        return message, panel.queue_rows(why, status), panel.approved_rows()
+    def tables(given_key, why: str, status: str):
+        return _safe(given_key, lambda: (panel.queue_rows(why, status), panel.approved_rows()))
 
-    queue.select(open_queue, queue, editor)
-    results.select(open_result, batch_rows, editor)
-    refresh.click(lambda why, status: (panel.queue_rows(why, status), panel.approved_rows()), [reason, state],
-                  [queue, approved])
+    def after(given_key, message: str, why: str, status: str):
+        return (message, *tables(given_key, why, status))
+
+    queue.select(open_queue, [key, queue], editor)
+    results.select(open_result, [key, batch_rows], editor)
+    refresh.click(tables, [key, reason, state], [queue, approved])
     for trigger in (reason.change, state.change):
-        trigger(panel.queue_rows, [reason, state], queue)
-    approve.click(lambda *a: after(_safe(panel.approve, *a[:5]), a[5], a[6]),
-                  [question, answer, citations, name, review_id, reason, state], [outcome, queue, approved])
-    dismiss.click(lambda n, r, why, status: after(_safe(panel.dismiss, n, r), why, status),
-                  [name, review_id, reason, state], [outcome, queue, approved])
-    export_queue.click(lambda: _safe(panel.export, "review-queue"), None, exported)
-    export_approved.click(lambda: _safe(panel.export, "approved"), None, exported)
-    import_button.click(lambda f, n, why, status: after(_safe(panel.import_file, f, n), why, status),
-                        [approvals_file, name, reason, state], [outcome, queue, approved])
+        trigger(tables, [key, reason, state], [queue, approved])
+    approve.click(lambda k, *a: after(k, _safe(k, panel.approve, *a[:5]), a[5], a[6]),
+                  [key, question, answer, citations, name, review_id, reason, state], [outcome, queue, approved])
+    dismiss.click(lambda k, n, r, why, status: after(k, _safe(k, panel.dismiss, n, r), why, status),
+                  [key, name, review_id, reason, state], [outcome, queue, approved])
+    export_queue.click(lambda k: _safe(k, panel.export, "review-queue"), key, exported)
+    export_approved.click(lambda k: _safe(k, panel.export, "approved"), key, exported)
+    import_button.click(lambda k, f, n, why, status: after(k, _safe(k, panel.import_file, f, n), why, status),
+                        [key, approvals_file, name, reason, state], [outcome, queue, approved])
 
 
 def _rows(table) -> list[list]:

@@ -8,6 +8,7 @@ their status; a flagged one (its sources changed) is served again only after a n
 
 from __future__ import annotations
 
+import hmac
 import html
 import json
 import tempfile
@@ -39,8 +40,28 @@ class Draft:
 
 
 class ModeratorPanel:
-    def __init__(self, moderation: Moderation) -> None:
+    """The review section's actions. Reading the queue and changing anything need the moderators' key
+    (``moderation.key``); with no key set, only an app that listens on this machine alone is open."""
+
+    def __init__(self, moderation: Moderation, key: str = "", open_without_key: bool = True) -> None:
         self.moderation = moderation
+        self.key = key
+        self.open_without_key = open_without_key
+
+    @property
+    def open(self) -> bool:
+        """Usable without typing a key (nothing set, and the app is not reachable from other machines)."""
+        return not self.key and self.open_without_key
+
+    def authorise(self, given: str | None) -> None:
+        """Raise a clear error unless ``given`` is the moderators' key (or none is needed)."""
+        if self.open:
+            return
+        if not self.key:
+            raise AssistantError("Moderator actions are off on a shared server until a key is set "
+                                 "(--moderation-key or ASSISTANT_MODERATION__KEY).")
+        if not hmac.compare_digest((given or "").encode(), self.key.encode()):
+            raise AssistantError("Enter the moderators' key to see the review queue and approve answers.")
 
     def queue_rows(self, reason: str = "all", status: str = "open") -> list[list]:
         items = self.moderation.store.reviews(None if status == "all" else status,
