@@ -157,3 +157,14 @@ def test_python_m_assistant_runs(real_env):
     done = subprocess.run([sys.executable, "-m", "assistant", "retrieve", "spinal tap", "--k", "1"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and "[1]" in done.stdout
+
+
+def test_triage_eval_aggregate_prints_no_misses(tmp_path, capsys):
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text('{"id": "a", "message": "what is an EMG?", "urgency": "emergency"}\n'
+                        '{"id": "b", "message": "my chest is crushing", "urgency": "emergency"}\n', encoding="utf-8")
+    assert main(["eval", "triage", "--set", str(labelled), "--no-triage-use-embeddings"]) == 0
+    assert "what is an EMG?" in capsys.readouterr().out  # the miss is listed by default
+    assert main(["eval", "triage", "--set", str(labelled), "--no-triage-use-embeddings", "--aggregate"]) == 0
+    out = capsys.readouterr().out
+    assert "EMG" not in out and "| emergency | 1 | 0 | 1 | 0.500 |" in out

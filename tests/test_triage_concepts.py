@@ -60,3 +60,45 @@ def test_worsening_symptoms_are_urgent_and_recurring_choking_is_not_an_emergency
 
 def test_can_barely_reads_as_telling_not_asking():
     assert TRIAGER.triage("can barely breathe, lips going grey").urgency == "emergency"
+
+
+# Dev batch 6 (eval/triage.jsonl, ids y*): patterns found there, each checked by hand.
+@pytest.mark.parametrize("message", [
+    "the fit has been going on for six or seven minutes",  # minutes spelled out
+    "food stuck, he can't swallow or breathe",  # two verbs after can't
+    "sudden confusion, can't find words and her right hand is useless",  # ", can't" tells, it does not ask
+    "help my husband is grey and sweating and clutching his chest",
+    "there's no point carrying on, I've got the rope ready",  # despair with a plan
+    "i am going to hurt someone if this doesnt stop",  # 'i am', not only "i'm"
+    "I've been giving away my things",
+])
+def test_batch6_emergency_wordings(message):
+    assert TRIAGER.triage(message).urgency == "emergency"
+
+
+@pytest.mark.parametrize("message", [
+    "he choked on water at dinner last week but he's fine now",  # 'fine now' is a recovery, not now
+    "last spring she fainted with palpitations, it was her thyroid",
+    "a friend's husband couldn't be woken once, was that this disease?",
+    "in the TV show the woman had a fit and stopped breathing, is that realistic?",
+    "the discharge sheet says call 911 for chest pain, why?",
+])
+def test_batch6_past_and_reported_talk_is_not_an_emergency(message):
+    assert TRIAGER.triage(message).urgency == "none"
+
+
+def test_batch6_chronic_and_new_signs():
+    assert TRIAGER.triage("I've always had poor balance, it's not new").urgency == "none"
+    assert TRIAGER.triage("my shoulders are too weak to brush my hair, new since treatment started").urgency == "urgent"
+    assert TRIAGER.triage("mum's behaviour has changed, she's aggressive and suspicious, started this week").urgency \
+        == "urgent"
+
+
+def test_a_symptom_negated_after_its_word_and_only_asking():
+    from assistant.guard import triage_rules as rules
+    from assistant.guard.triage_examples import SYMPTOM_WORDS
+
+    assert rules.negated_symptom("my heart isn't racing", SYMPTOM_WORDS)
+    assert not rules.negated_symptom("my heart is racing", SYMPTOM_WORDS)
+    assert rules.just_asking("i'm only asking how the nerves control it")
+    assert not rules.just_asking("i'm asking for help, he can't breathe")

@@ -73,10 +73,12 @@ def markdown_report(result: dict) -> str:
 def run_triage_eval(args: argparse.Namespace, settings: Settings) -> int:
     rows = load_labelled(args.set or DEFAULT_SET)
     result = evaluate_triage(Components(settings, progress=False), rows)
+    if args.aggregate:
+        result.pop("errors")
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(markdown_report(result))
-        for error in result["errors"]:
+        for error in result.get("errors", []):
             print(f"  {error['id']}: want {error['want']}, got {error['got']}: {error['message']!r}")
     return 0

@@ -83,7 +83,7 @@ class Triager:
         urgent_concepts = [m for m in concepts if m.urgency == "urgent"]
         if urgent_concepts and not rules.is_chronic(text):
             return self._urgent(urgent_concepts, text, "concepts")
-        by_example = self._by_example(text, urgent_allowed=not urgent)
+        by_example = self._by_example(text, urgent_allowed=not urgent and not rules.is_chronic(text))
         if by_example is not None:
             return by_example
         if matches:
@@ -125,7 +125,7 @@ class Triager:
         if not pieces:
             return None
         emergency_bar = self.settings.emergency_similarity
-        if rules.has_question(text):
+        if rules.has_question(text) or rules.just_asking(text):
             emergency_bar = max(emergency_bar, self.settings.question_similarity)
         self.warm_up()
         vectors = self.embedder.embed(pieces)

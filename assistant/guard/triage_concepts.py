@@ -71,14 +71,24 @@ CONCEPTS: tuple[Concept, ...] = (
              r"lost|losing|lose|can't see|went (?:blind|black|dark)|gone (?:blind|black|dark)|blind|curtain",
              r"vision|sight|eyes?|see", _SUDDEN),
     _concept("threat", "emergency", "a wish to hurt someone else",
-             r"i want to|i'm going to|i'm about to|i will|i'll|i might|i could|i feel like|can't stop myself|"
+             r"i want to|i'm going to|i am going to|i'm about to|i am about to|(?:i'm |i am )?gonna|"
+             r"i will|i'll|i might|i could|i feel like|can't stop myself|"
              r"can't control",
              r"hurt|kill|harm|stab|shoot|strangle|attack|beat|smother", _PERSON_OTHER),
     _concept("ending_life", "emergency", "thoughts of ending one's life",
              r"end(?:ed|ing)? (?:it|it all|my life|things)|better off (?:without me|if i|dead|gone)|"
              r"kill(?:ing)? myself|take my (?:own )?life|not (?:be )?(?:here|around) anymore|goodbye (?:note|letter)|"
              r"want to die|wish i (?:was|were) dead|no reason to (?:live|go on)|jump (?:off|from)|"
-             r"want to jump|(?:kill|hurt) (?:himself|herself|themselves)", crisis=True),
+             r"want to jump|(?:kill|hurt) (?:himself|herself|themselves)|(?:cope|manage|do) better without me|"
+             r"better without me|(?:tonight|today) is the night|"
+             r"(?:got|have|bought|found) (?:the |a )?(?:rope|noose|gun)|"
+             r"(?:would it take|way) to (?:not|never) wake up|giving (?:away )?(?:all )?my (?:things|stuff|belongings|"
+             r"possessions)(?: away)?", crisis=True),
+    _concept("crisis_plan", "emergency", "despair with a plan or a decision",
+             r"can't (?:cope|go on|take (?:it|this)|do (?:it|this)) any ?more|no point (?:in )?(?:carrying on|going on|"
+             r"living|being here|anymore)|had enough of (?:living|life|everything)|done fighting|tired of living|"
+             r"give up on (?:life|everything)",
+             r"decided|planned|plan\\b|ready|tonight|goodbye|rope|pills|tablets|the bridge|end", crisis=True),
     _concept("breathing_failing", "emergency", "breathing getting weak or shallow",
              r"breath\w*", r"weak\w*|shallow|failing|barely|hardly|can't (?:talk|speak|finish)"),
     _concept("colour", "emergency", "blue or grey lips or face",
@@ -90,7 +100,10 @@ CONCEPTS: tuple[Concept, ...] = (
              r"fever\w*|temp\w*|burning up|chills|shiver\w*|rigors|3[89](?:\.\d)?|40(?:\.\d)?|10[1-5]",
              r"chemo\w*|neutropeni\w*|low white|infusion|immunotherapy"),
     _concept("chest", "emergency", "chest pain, pressure or tightness",
-             r"chest", r"crush\w*|tight\w*|pressure|squeez\w*|heav\w*|elephant|pain\w*|hurts?|hurting|ach\w*|burning"),
+             r"chest", r"crush\w*|tight\w*|pressure|squeez\w*|heav\w*|elephant|pain\w*|hurts?|hurting|ach\w*|burning|"
+                      r"clutch\w*|grabb\w*|gripping"),
+    _concept("grey_sweating", "emergency", "grey or ashen and sweating",
+             r"grey|gray|ashen|pale as", r"sweat\w*|clammy"),
     _concept("unresponsive", "emergency", "someone who cannot be woken or does not respond",
              r"can't|cannot|won't|unable to|couldn't|isn't|not|no longer|doesn't",
              r"wake|waking|woken|rouse|rousing|respond\w*|come round|come to\b"),
@@ -98,14 +111,18 @@ CONCEPTS: tuple[Concept, ...] = (
              r"seiz\w*|fitting|fits?\b|convuls\w*|shaking all over|twitching all over|jerking all over",
              r"won't stop|not stopping|keeps? going|one after (?:another|the other)|back to back|over and over|"
              r"hasn't (?:come round|stopped|woken)|not (?:waking|coming round)|[5-9] ?min|[1-9]\d ?min|ages"),
+    _concept("shaking_minutes", "emergency", "shaking or jerking that has gone on for minutes",
+             r"shak\w*|jerk\w*|seiz\w*|fit\b|fitting|convuls\w*|twitch\w*",
+             r"(?:\b(?:five|six|seven|eight|nine|ten|fifteen|twenty|[5-9]|[1-9]\d)\b (?:or (?:\w+ )?)?min\w*)"),
     _concept("face_drop", "emergency", "a face drooping on one side",
              r"face|mouth|smile", r"droop\w*|dropped|sagg\w*|lopsided|crooked|fallen|twisted|slipped"),
     _concept("limb_sudden", "emergency", "an arm, leg or side suddenly weak, numb or dead",
              r"arms?|legs?|hand|side|half of (?:my|his|her) body",
-             r"went dead|gone dead|dead|numb|weak|won't (?:work|move)|can't (?:lift|move|feel)|gave (?:way|out)",
+             r"went dead|gone dead|dead|numb|weak|useless|floppy|limp|won't (?:work|move)|can't (?:lift|move|feel)|"
+             r"gave (?:way|out)",
              _SUDDEN),
     _concept("speech_sudden", "emergency", "speech suddenly jumbled or slurred",
-             r"words?|speech|talk\w*|speak\w*", r"jumbl\w*|slurr\w*|garbl\w*|nonsense|wrong|mixed up|"
+             r"words?|speech|talk\w*|speak\w*", r"jumbl\w*|slurr\w*|garbl\w*|nonsense|wrong|mixed up|can't find|"
                                               r"can't get (?:her|his|my|their) words", _SUDDEN),
     _concept("airway_swelling", "emergency", "a swelling throat, tongue or lips",
              r"throat|tongue|lips?|mouth", r"swell\w*|swollen|closing|closed up"),
@@ -129,7 +146,8 @@ CONCEPTS: tuple[Concept, ...] = (
              r"numb\w*|tingl\w*|weak\w*|unsteady|balance|double vision|seeing double|blurr\w*|droop\w*|slurr\w*|"
              r"swallow\w*|memory|confus\w*|hallucinat\w*|seeing things|jerk\w*|twitch\w*|spasm\w*|tremor|"
              r"shak\w*|dizz\w*|light-? ?headed|vomit\w*|throw\w* up|threw up|being sick|sleepy|drows\w*|"
-             r"stiff\w*|clumsy|falling|fell|heavy|like lead|trip\w*",
+             r"stiff\w*|clumsy|falling|fell|heavy|like lead|trip\w*|behaviou?r|personality|aggressive|suspicious|"
+             r"paranoi\w*|agitated|buttons|grip\w*|handwriting",
              r"getting worse|worse|worsening|new|started|began|since|(?:past|last) (?:few|couple of|two|three) days|"
              r"this week|for (?:a few|two|three|several) days|lately|each day|every day|spread\w*|crept"),
     _concept("fever", "urgent", "a fever", r"fever\w*|temp\w*|burning up", r"3[89](?:\.\d)?|10[0-4]|since|days?"),

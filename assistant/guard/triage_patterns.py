@@ -46,7 +46,7 @@ _PILLS = r"(?:pills?|tablets?|meds|medicines?|medication|capsules|painkillers)"
 
 BREATHING = _rule(
     "breathing", "emergency", "trouble breathing",
-    r"\bcan't (?:\w+ )?(?:breathe?\b|catch (?:my|his|her|their) breath|get (?:enough )?air)",
+    r"\bcan't (?:\w+ )?(?:(?:or|and) )?(?:breathe?\b|catch (?:my|his|her|their) breath|get (?:enough )?air)",
     r"\bcan't (?:\w+ )?(?:\w+ )?get (?:a |enough |my |his |her |their )?(?:full |deep |proper |good )?breath\b",
     r"\bpanting\b[^.!?]{0,30}\b(?:can't|breath|air)\b",
     r"\b(?:trouble|difficulty|struggling|struggle|hard|problems?) (?:to )?(?:breathe|breathing)",

@@ -113,7 +113,7 @@ _TOPIC = re.compile(
 _PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:a )?long (?:time )?ago|"
                    r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?))|used to|back in (?:19|20)\d\d|"
                    r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
-                   r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week)|"
+                   r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce\b|"
                    r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment))\b")
 _CLAUSE_SPLIT = re.compile(r"(?:[!?;]|\.(?!\d)|(?<!\d)\.)+|,\s*(?:but|though|however|and now)\b|\bbut\b|\bhowever\b|\bthough\b")
 _FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|child|kid|baby|"
@@ -121,10 +121,12 @@ _FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brot
            r"fianc[eé]e?|neighbou?r|roommate|patient|loved one|parent)")
 _PERSONAL = re.compile(
     rf"\b(?:i|i'm|i've|i'd|me|myself|we|we're|he|he's|she|she's|him|they're|{_FAMILY}(?:'s)?|"
-    rf"my (?:legs?|arms?|hands?|face|eyes?|speech|memory|vision|balance|body|muscles?|throat|feet))\b"
+    rf"my (?:legs?|arms?|hands?|face|eyes?|eyelids?|speech|voice|words|memory|vision|balance|body|"
+    rf"muscles?|throat|feet|fingers?|toes?|shoulders?|hips?|knees?|neck|back|jaw|head|chest|heart|breathing))\b"
 )
 _CHRONIC = re.compile(r"\b(?:for (?:many )?years|since (?:childhood|i was (?:a )?(?:kid|child|born))|"
-                      r"all my life|always had|my whole life)\b")
+                      r"all my life|always (?:had|been)|my whole life|(?:it's|it is|that's) not new|"
+                      r"nothing(?:'s| has) changed|hasn't changed|(?:stays|stayed) the same)\b")
 _PROGRESSION = re.compile(r"\b(?:getting worse|worse|worsening|new|started|began|over the (?:past|last) "
                           r"(?:few )?(?:days|weeks)|this week|for (?:a few|two|three|several) (?:days|weeks)|"
                           r"lately|each day|every (?:day|week)|since (?:monday|tuesday|wednesday|thursday|friday|"
@@ -148,7 +150,7 @@ def clauses(text: str) -> list[str]:
 
 _ASKS = re.compile(rf"^\W*(?:{_QUESTION_OPENERS}|did|was|what's|who|whom|where)\b{_NOT_ASKING}")
 _QUESTION_CLAUSE = re.compile(r",\s*(?=(?:what|what's|who|where|how|why|which|is (?:that|this|it)|are (?:these|they)|"
-                              r"could|can|should|does|do)\b)")
+                              rf"could|can|should|does|do)\b{_NOT_ASKING})")  # ", can't find words" tells
 
 
 def asks(piece: str) -> bool:
@@ -185,7 +187,10 @@ def find_symptoms(text: str, rules: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_
 
 _REPORTING = re.compile(r"\b(?:i (?:read|heard|saw)|read (?:that|about)|heard (?:that|about)|talk(?:ed|ing) about|"
                         r"asked (?:me )?(?:if|whether|about)|told us about|an article|a video|online|on the news|"
-                        r"support group|forum)\b")
+                        r"support group|forum|(?:tv|television|the) (?:show|series|programme|program|episode)|documentary|"
+                        r"(?:sheet|leaflet|booklet|pamphlet|handout|letter|website|label|poster|instructions?) (?:says?|said|tells?)|"
+                        r"(?:nurse|doctor) (?:says?|said|tells? (?:us|me|you)|told (?:us|me)) to|"
+                        r"call (?:911|999|112|an ambulance) (?:for|if|when))\b")
 _ANIMAL = re.compile(r"\b(?:cat|dog|pet|puppy|kitten|rabbit|hamster|horse|bird|parrot)\b")
 _PRONOUN = re.compile(r"\b(?:i|me|i'm|he|she|him|her|they|we|us)\b")
 
@@ -207,7 +212,8 @@ def is_general(clause: str, symptom_start: int) -> bool:
     return not _PERSONAL.search(clause) and bool(_TOPIC.search(clause))
 
 
-_NOW_AFTER = re.compile(r"\b(?:now|right now|today|tonight|this morning|at the moment|currently)\b")
+_NOW_AFTER = re.compile(r"\b(?<!fine )(?<!ok )(?<!okay )(?<!better )(?<!well )(?<!recovered )"
+                        r"(?:now|right now|today|tonight|this morning|at the moment|currently)\b")
 
 
 def is_past(text: str) -> bool:
@@ -260,4 +266,15 @@ def negated_symptom(piece: str, symptom_words: re.Pattern[str]) -> bool:
     True
     """
     first = symptom_words.search(piece)
-    return bool(first and _NEGATORS.search(piece[: first.start()]))
+    return bool(first and (_NEGATORS.search(piece[: first.start()])
+                           or _NEGATED_AFTER.match(piece, first.end())))
+
+
+_NEGATED_AFTER = re.compile(r"\W*(?:is |are |was |feels? |has been )?(?:isn't|aren't|wasn't|doesn't|hasn't|not|fine|"
+                            r"ok|okay|normal)\b")
+_JUST_ASKING = re.compile(r"\b(?:just|only|simply) (?:asking|curious|wondering|want(?:ed)? to (?:know|understand|learn))\b")
+
+
+def just_asking(text: str) -> bool:
+    """Does the writer say they only ask ("i'm only asking how…", "just curious")?"""
+    return bool(_JUST_ASKING.search(text))

@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     e = eval_sub.add_parser("triage", parents=[common], help="per-class recall and confusion matrix")
     e.add_argument("--set", type=Path, default=None, help="labelled JSONL (default: eval/triage.jsonl)")
+    e.add_argument("--aggregate", action="store_true",
+                   help="print only the matrix and recalls, never the misses (keeps a held-out set unread)")
     e.add_argument("--json", action="store_true")
     e = eval_sub.add_parser("faithfulness", parents=[common], help="score RAGAS-style JSONL")
     e.add_argument("input", type=Path)
