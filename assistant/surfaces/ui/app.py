@@ -49,6 +49,7 @@ from assistant.surfaces.ui.moderators import (
     REASON_CHOICES,
     STATUS_CHOICES,
     ModeratorPanel,
+    listens_on_this_machine_only,
 )
 from assistant.surfaces.ui.render import CSS
 
@@ -66,7 +67,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     moderation = Moderation(assistant)
     controller = ChatController(assistant, moderation)
     feedback = FeedbackStore(settings.server.feedback_file, moderation)
-    local = settings.server.host in ("127.0.0.1", "localhost", "::1") and not settings.server.share
+    local = listens_on_this_machine_only(settings.server.host) and not settings.server.share
     panel = ModeratorPanel(moderation, settings.moderation.key, open_without_key=local)
 
     def on_like(data: gr.LikeData, answers: dict) -> None:
