@@ -102,3 +102,25 @@ def test_a_symptom_negated_after_its_word_and_only_asking():
     assert not rules.negated_symptom("my heart is racing", SYMPTOM_WORDS)
     assert rules.just_asking("i'm only asking how the nerves control it")
     assert not rules.just_asking("i'm asking for help, he can't breathe")
+
+
+@pytest.mark.parametrize("message", [
+    "call an ambulance for my dad, he's not breathing",  # asking for help is not reported talk
+    "he had a fit and once it stopped he won't wake up",  # 'once' here is not 'one time, in the past'
+])
+def test_help_wanted_now_stays_an_emergency(message):
+    assert TRIAGER.triage(message).urgency == "emergency"
+
+
+def test_a_complaint_after_the_symptom_word_is_not_a_negation():
+    from assistant.guard import triage_rules as rules
+    from assistant.guard.triage_examples import SYMPTOM_WORDS
+
+    assert not rules.negated_symptom("my breathing isn't right", SYMPTOM_WORDS)
+    assert not rules.negated_symptom("my legs not working", SYMPTOM_WORDS)
+    assert rules.negated_symptom("my pulse is fine", SYMPTOM_WORDS)
+
+
+def test_coping_words_alone_are_not_a_crisis_plan():
+    assert TRIAGER.triage("I can't cope anymore, getting ready for chemo is exhausting").urgency != "emergency"
+    assert TRIAGER.triage("there's no point carrying on, I've got the rope ready").urgency == "emergency"

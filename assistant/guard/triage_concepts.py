@@ -88,7 +88,8 @@ CONCEPTS: tuple[Concept, ...] = (
              r"can't (?:cope|go on|take (?:it|this)|do (?:it|this)) any ?more|no point (?:in )?(?:carrying on|going on|"
              r"living|being here|anymore)|had enough of (?:living|life|everything)|done fighting|tired of living|"
              r"give up on (?:life|everything)",
-             r"decided|planned|plan\\b|ready|tonight|goodbye|rope|pills|tablets|the bridge|end", crisis=True),
+             r"decided|planned|(?:a|the|my) plan\b|rope|noose|gun\b|tonight is|goodbye|"
+             r"(?:my|the|all the|all my) (?:pills|tablets)|the bridge|end (?:it|things|my life)", crisis=True),
     _concept("breathing_failing", "emergency", "breathing getting weak or shallow",
              r"breath\w*", r"weak\w*|shallow|failing|barely|hardly|can't (?:talk|speak|finish)"),
     _concept("colour", "emergency", "blue or grey lips or face",

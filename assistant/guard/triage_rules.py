@@ -113,7 +113,7 @@ _TOPIC = re.compile(
 _PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:a )?long (?:time )?ago|"
                    r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?))|used to|back in (?:19|20)\d\d|"
                    r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
-                   r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce\b|"
+                   r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce(?=\s*(?:$|,|before|in |when|as a|years))|"
                    r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment))\b")
 _CLAUSE_SPLIT = re.compile(r"(?:[!?;]|\.(?!\d)|(?<!\d)\.)+|,\s*(?:but|though|however|and now)\b|\bbut\b|\bhowever\b|\bthough\b")
 _FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|child|kid|baby|"
@@ -189,8 +189,7 @@ _REPORTING = re.compile(r"\b(?:i (?:read|heard|saw)|read (?:that|about)|heard (?
                         r"asked (?:me )?(?:if|whether|about)|told us about|an article|a video|online|on the news|"
                         r"support group|forum|(?:tv|television|the) (?:show|series|programme|program|episode)|documentary|"
                         r"(?:sheet|leaflet|booklet|pamphlet|handout|letter|website|label|poster|instructions?) (?:says?|said|tells?)|"
-                        r"(?:nurse|doctor) (?:says?|said|tells? (?:us|me|you)|told (?:us|me)) to|"
-                        r"call (?:911|999|112|an ambulance) (?:for|if|when))\b")
+                        r"(?:nurse|doctor) (?:says?|said|tells? (?:us|me|you)|told (?:us|me)) to)\b")
 _ANIMAL = re.compile(r"\b(?:cat|dog|pet|puppy|kitten|rabbit|hamster|horse|bird|parrot)\b")
 _PRONOUN = re.compile(r"\b(?:i|me|i'm|he|she|him|her|they|we|us)\b")
 
@@ -270,8 +269,10 @@ def negated_symptom(piece: str, symptom_words: re.Pattern[str]) -> bool:
                            or _NEGATED_AFTER.match(piece, first.end())))
 
 
-_NEGATED_AFTER = re.compile(r"\W*(?:is |are |was |feels? |has been )?(?:isn't|aren't|wasn't|doesn't|hasn't|not|fine|"
-                            r"ok|okay|normal)\b")
+# "my heart isn't racing", "my pulse is fine" -- but "my breathing isn't right" is a complaint, not a negation
+_NEGATED_AFTER = re.compile(r"\W*(?:(?:isn't|aren't|wasn't|(?:is|are|was|feels?|seems?) not)\s+"
+                            r"(?!right|normal|good|well|working|stopping|getting|going|easing|improving|ok\b|okay)\w+"
+                            r"|(?:is|are|was|feels?|seems?) (?:fine|ok|okay|normal)\b)")
 _JUST_ASKING = re.compile(r"\b(?:just|only|simply) (?:asking|curious|wondering|want(?:ed)? to (?:know|understand|learn))\b")
 
 
