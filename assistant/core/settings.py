@@ -14,6 +14,7 @@ The CLI derives one flag per scalar field, e.g. ``--retrieval-k 8`` (see :func:`
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal, get_origin
 
@@ -376,6 +377,24 @@ class ServerSettings(BaseModel):
                     "in a queue. The model runs one step at a time anyway; see README, Performance.",
     )
 
+    @property
+    def local_only(self) -> bool:
+        """Reachable from this machine alone: a loopback address and no share link.
+
+        >>> [ServerSettings(host=h).local_only for h in ("127.0.0.1", "localhost", "::1", "127.0.0.2", "0.0.0.0")]
+        [True, True, True, True, False]
+        >>> ServerSettings(share=True).local_only
+        False
+        """
+        if self.share:
+            return False
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
 
 class ModerationSettings(BaseModel):
     database: Path = Field(
@@ -401,7 +420,7 @@ class ModerationSettings(BaseModel):
         default="",
         description="Key moderators type in the Moderators tab to see the review queue and approve answers. "
                     "Without one, those actions work only while the app listens on this machine alone "
-                    "(127.0.0.1, no --server-share).",
+                    "(a loopback address such as 127.0.0.1, no --server-share).",
     )
     queue_below_faithfulness: float = Field(
         default=0.75, ge=0, le=1,

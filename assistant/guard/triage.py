@@ -78,12 +78,13 @@ class Triager:
             if emergencies:
                 return self._emergency(emergencies, layer)
         urgent = [m for m in live if m.urgency == "urgent"]
-        if urgent and not rules.is_chronic(text):
+        chronic = rules.is_chronic(text)
+        if urgent and not chronic:
             return self._urgent(urgent, text)
         urgent_concepts = [m for m in concepts if m.urgency == "urgent"]
-        if urgent_concepts and not rules.is_chronic(text):
+        if urgent_concepts and not chronic:
             return self._urgent(urgent_concepts, text, "concepts")
-        by_example = self._by_example(text, urgent_allowed=not urgent and not rules.is_chronic(text))
+        by_example = self._by_example(text, urgent_allowed=not urgent and not chronic)
         if by_example is not None:
             return by_example
         if matches:
@@ -125,7 +126,7 @@ class Triager:
         if not pieces:
             return None
         emergency_bar = self.settings.emergency_similarity
-        if rules.has_question(text) or rules.just_asking(text):
+        if rules.has_question(text):
             emergency_bar = max(emergency_bar, self.settings.question_similarity)
         self.warm_up()
         vectors = self.embedder.embed(pieces)

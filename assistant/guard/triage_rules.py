@@ -168,7 +168,8 @@ def question_split(text: str) -> list[str]:
 
 
 def has_question(text: str) -> bool:
-    return "?" in text or any(asks(p) for p in question_split(text))
+    """Does the message ask something (a "?", a clause that asks, or "i'm only asking…")?"""
+    return "?" in text or just_asking(text) or any(asks(p) for p in question_split(text))
 
 
 def find_symptoms(text: str, rules: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_RULES) -> list[SymptomMatch]:
@@ -258,17 +259,6 @@ def recurring_downgrade(match: SymptomMatch) -> SymptomMatch:
     return match
 
 
-def negated_symptom(piece: str, symptom_words: re.Pattern[str]) -> bool:
-    """Is the first symptom word of ``piece`` negated ("i don't have chest pain")?
-
-    >>> negated_symptom("i don't have chest pain", re.compile(r"chest|pain"))
-    True
-    """
-    first = symptom_words.search(piece)
-    return bool(first and (_NEGATORS.search(piece[: first.start()])
-                           or _NEGATED_AFTER.match(piece, first.end())))
-
-
 # "my heart isn't racing", "my pulse is fine" -- but "my breathing isn't right" is a complaint, not a negation
 _NEGATED_AFTER = re.compile(r"\W*(?:(?:isn't|aren't|wasn't|(?:is|are|was|feels?|seems?) not)\s+"
                             r"(?!right|normal|good|well|working|stopping|getting|going|easing|improving|ok\b|okay)\w+"
@@ -279,3 +269,14 @@ _JUST_ASKING = re.compile(r"\b(?:just|only|simply) (?:asking|curious|wondering|w
 def just_asking(text: str) -> bool:
     """Does the writer say they only ask ("i'm only asking how…", "just curious")?"""
     return bool(_JUST_ASKING.search(text))
+
+
+def negated_symptom(piece: str, symptom_words: re.Pattern[str]) -> bool:
+    """Is the first symptom word of ``piece`` negated ("i don't have chest pain")?
+
+    >>> negated_symptom("i don't have chest pain", re.compile(r"chest|pain"))
+    True
+    """
+    first = symptom_words.search(piece)
+    return bool(first and (_NEGATORS.search(piece[: first.start()])
+                           or _NEGATED_AFTER.match(piece, first.end())))

@@ -49,7 +49,6 @@ from assistant.surfaces.ui.moderators import (
     REASON_CHOICES,
     STATUS_CHOICES,
     ModeratorPanel,
-    listens_on_this_machine_only,
 )
 from assistant.surfaces.ui.render import CSS
 
@@ -67,8 +66,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     moderation = Moderation(assistant)
     controller = ChatController(assistant, moderation)
     feedback = FeedbackStore(settings.server.feedback_file, moderation)
-    local = listens_on_this_machine_only(settings.server.host) and not settings.server.share
-    panel = ModeratorPanel(moderation, settings.moderation.key, open_without_key=local)
+    panel = ModeratorPanel(moderation, settings.moderation.key, open_without_key=settings.server.local_only)
 
     def on_like(data: gr.LikeData, answers: dict) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index

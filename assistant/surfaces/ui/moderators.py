@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import html
-import ipaddress
 import json
 import tempfile
 from dataclasses import dataclass
@@ -38,20 +37,6 @@ class Draft:
 
     def outputs(self) -> tuple[str, str, str, str, int | None]:
         return self.question, self.answer, self.citations, self.detail_html, self.review_id
-
-
-def listens_on_this_machine_only(host: str) -> bool:
-    """Is ``host`` a loopback address, reachable from this machine alone?
-
-    >>> [listens_on_this_machine_only(h) for h in ("127.0.0.1", "localhost", "::1", "127.0.0.2", "0.0.0.0", "")]
-    [True, True, True, True, False, False]
-    """
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class ModeratorPanel:
