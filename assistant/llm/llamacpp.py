@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.core.errors import ModelError
 from assistant.core.log import log_to_stderr
+from assistant.llm.cpucheck import extra_buffers_safe, without_extra_buffers
 from assistant.llm.kvblocks import BlockCache, common_prefix, two_sequence_contexts
 from assistant.llm.prompts import chatml, judge_messages, system_prefix
 from assistant.llm.protocols import Judge, Messages, PieceCache, yes_no_ids
@@ -54,7 +55,8 @@ class LlamaCppGenerator:
                 "(or choose --generation-backend transformers)."
             ) from exc
         path = self._path()
-        with two_sequence_contexts() if self.block_tokens else contextlib.nullcontext():
+        plain = not extra_buffers_safe(path, self._cache_dir)
+        with two_sequence_contexts() if self.block_tokens else contextlib.nullcontext(), without_extra_buffers(plain):
             try:
                 self.llama = Llama(model_path=str(path), n_ctx=self._context, n_threads=self._threads,
                                    n_batch=512, verbose=False, seed=0)
