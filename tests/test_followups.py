@@ -41,6 +41,10 @@ def test_the_tumor_question_after_a_spinal_tap_question_is_asked_as_it_is():
     ("is that also true for immunosuppressants?", "what are the side effects of steroids",
      "what are the side effects of immunosuppressants"),
     ("what are the side effects?", "What is prednisone for?", "what are the side effects of prednisone?"),
+    # dev batch 2: the syndrome named in full ("stiff person syndrome" is a lead term, not a listed form)
+    ("what are the symptoms of it?", "what was stiff person syndrome called before",
+     "what are the symptoms of stiff person syndrome?"),
+    ("and is that one treatable?", "what is opsoclonus", "and is opsoclonus treatable?"),
 ])
 def test_a_question_that_needs_the_history_borrows_its_subject(question, previous, expected):
     assert standalone_question(question, turns(previous), TERMS) == expected

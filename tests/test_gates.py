@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answer.gates import addresses, focus_phrase, focus_words, question_kind
+from assistant.answer.gates import addresses, asks_if_unknown_helps, focus_phrase, focus_words, question_kind
 
 PASSAGES = ["Researchers believe that paraneoplastic syndromes are caused by the immune system.",
             "Any cancer may be associated with it. Have any close relatives had cancer?",
@@ -48,6 +48,25 @@ def test_an_answer_addresses_the_focus_in_the_sources_words_or_the_patients():
     assert addresses(["These are a group of uncommon disorders."], ["common"])
     assert not addresses(["PET uses radioactive compounds."], ["hurt"])
     assert addresses(["Anything."], [])
+
+
+def test_chat_words_are_not_a_focus_and_a_patients_word_is_addressed_by_the_sources():
+    assert focus_words("new question. what kinds of cancer are linked to these syndromes?") == []
+    mess = focus_words("Besides the nervous system, what else can these syndromes mess with?")
+    assert addresses(["They can also affect hormones, skin, blood and joints."], mess)
+    assert addresses(["Treatment involves treating the cancer."], focus_words("and is myoclonus treatable?"))
+
+
+@pytest.mark.parametrize("question, strange, expected", [
+    ("Can acupuncture help with the nerve pain?", ["acupunctur"], True),
+    ("Is it okay to exercise at the gym while on rituximab?", ["gym"], True),
+    ("what's the treatment for multiple sclerosis", ["multipl", "sclerosi"], True),
+    ("Why did they stick a needle in my back?", ["stick"], False),  # a patient's word, not a new thing
+    ("is the treatment the same for everyone?", ["everyon"], False),
+    ("Can IVIg help?", [], False),
+])
+def test_whether_an_unknown_thing_helps_is_not_answered(question, strange, expected):
+    assert asks_if_unknown_helps(question, strange) is expected
 
 
 def test_the_focus_is_named_in_the_questions_own_words():

@@ -1,3 +1,4 @@
+from assistant.answer.grounding import Lexicon
 from assistant.answer.verify import Verifier, split_draft
 from assistant.core.types import Chunk, Passage
 from assistant.testing import FakeJudge
@@ -159,3 +160,13 @@ def test_stemming_from_many_threads_at_once_gives_the_same_stems():
              "Stiffness and rigidity of the muscles, characteristically progressive."] * 200
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(stems, texts)) == [stems(t) for t in texts]
+
+
+def test_british_spellings_and_patients_names_for_drugs_are_the_sources_words():
+    """Dev batch 2: correct sentences were dropped for 'tumour', 'steroids' and 'besides'."""
+    lexicon = Lexicon(["Corticosteroids, such as prednisone, inhibit inflammation.",
+                       "The problem may still be related to a tumor that is too small to find."])
+    assert lexicon.unknown_words("Besides that, steroids inhibit inflammation.") == []
+    assert lexicon.unknown_words("The tumour may be too small to find.") == []
+    assert lexicon.ground("Steroids inhibit inflammation.", "Corticosteroids inhibit inflammation.").support == 1.0
+    assert lexicon.unknown_words("Acupuncture helps.") == ["acupunctur"]

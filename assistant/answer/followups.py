@@ -35,8 +35,9 @@ from assistant.answer.grounding import ENTITIES, Lexicon
 from assistant.core.types import Chunk
 from assistant.guard.safety import classify_request
 
-# "it", or "this"/"that" standing alone ("is that treatable?"), not "these syndromes" or "this test".
-_POINTER = re.compile(r"\b(?:it|its)\b|\b(?:this|that|these|those)\b(?=\s*(?:[?.!,;:]|$|\s+(?:is|are|was|were|be|"
+# "it", "that one", or "this"/"that" standing alone ("is that treatable?"), not "these syndromes" or "this test".
+_POINTER = re.compile(r"\b(?:it|its)\b|\b(?:this|that) one\b|"
+                      r"\b(?:this|that|these|those)\b(?=\s*(?:[?.!,;:]|$|\s+(?:is|are|was|were|be|"
                       r"mean|means|do|does|did|can|could|will|would|cause|causes|affect|affects|happen|get|called|"
                       r"treated|common|serious|for|in|to|with|from|of|too|also)\b))", re.IGNORECASE)
 _PLURAL_POINTER = re.compile(r"\b(?:they|them|their)\b", re.IGNORECASE)
@@ -44,7 +45,8 @@ _CONTINUES = re.compile(
     r"^\s*(?:(?:and|but|also|so)\s+)?(?:what|how)\s+about\s+(?P<a>.+?)\s*\??$|"
     r"^\s*(?:is|are|does|do)\s+(?:that|this|it|the same)\s+(?:also\s+)?(?:true|the same|so)\s+(?:for|of|with)\s+"
     r"(?P<b>.+?)\s*\??$|"
-    r"^\s*(?:and|also|plus)\s+(?P<c>[^?]{2,60}?)\s*\??$", re.IGNORECASE)
+    r"^\s*(?:and|also|plus)\s+(?!(?:is|are|was|were|does|do|did|can|could|will|would|should|how|what|why|when|"
+    r"which|who|where|has|have)\b)(?P<c>[^?]{2,60}?)\s*\??$", re.IGNORECASE)
 _RELATIONAL = re.compile(r"\bthe (?:side effects|symptoms|signs|treatments?|causes?|risks?|results|tests?|"
                          r"other name|old name)\b(?!\s+(?:of|for|from|with)\b)", re.IGNORECASE)
 _OF_A_CONDITION = re.compile(r"\bthe (?:symptoms|signs|treatments?|causes?)\b", re.IGNORECASE)
@@ -112,8 +114,19 @@ def standalone_question(question: str, history: Sequence[dict], terms: Sequence[
 
 
 def _is_syndrome(subject: str, terms: Sequence[str]) -> bool:
-    name = _CANONICAL.get(subject.lower())
-    return name in SYNDROMES if name else subject in terms and not _CANONICAL.get(subject.split()[0].lower())
+    """Is the subject one of the syndromes (by any of its names, in any case), or a bullet lead term that
+    is not a test or treatment? "stiff person syndrome" is one, though only "stiff person" is its form.
+
+    >>> _is_syndrome("stiff person syndrome", []), _is_syndrome("Stiff person syndrome", ["Stiff person syndrome"])
+    (True, True)
+    >>> _is_syndrome("IVIg", [])
+    False
+    """
+    key = subject.lower()
+    name = _CANONICAL.get(key) or (key if key in ENTITIES else None)
+    if name:
+        return name in SYNDROMES
+    return key in {t.lower() for t in terms} and not _CANONICAL.get(key.split()[0])
 
 
 def _ask_again(previous: str, new: str, terms: Sequence[str]) -> str:

@@ -119,8 +119,9 @@ _PEOPLE = frozenset(stems("""mom mum mother dad father husband wife son daughter
     grandmother grandfather friend partner parent parents aunt uncle baby spouse boyfriend girlfriend someone
     doctor doctors nurse nurses team"""))
 _FORMS = sorted((form for forms in ENTITIES.values() for form in forms), key=len, reverse=True)
-# "day to day", "every day": how often, not what about.
-_FRAMING = frozenset(stems("day one two three four five six seven eight nine ten"))
+# "day to day", "every day": how often, not what about; "new question.", "ok so", "just wondering": talk.
+_FRAMING = frozenset(stems("""day one two three four five six seven eight nine ten question questions ok okay hi
+    hello thanks please wonder wondering curious quick"""))
 
 
 _ASKING = re.compile(r"(?:^|[,;:]\s*|\b(?:so|and|but)\s+)(?=(?:what|which|how|why|when|where|who|is|are|can|could|"
@@ -223,6 +224,24 @@ def before_generation(query: str, passages: Sequence[Passage], settings: VerifyS
     return None
 
 
+# "Can acupuncture help?", "is it okay to go to the gym?", "what's the treatment for multiple sclerosis?": whether
+# something helps, is safe or treats, asked of a thing the sources never mention, which they cannot answer.
+_HELPS_OR_SAFE = re.compile(r"\b(?:help|helps|helpful|work|works|safe|okay|ok|allowed|fine|cure[sd]?)\b|"
+                            r"\btreat(?:s|ed|ing)?\b|\btreatments? (?:for|of)\b", re.IGNORECASE)
+
+
+def asks_if_unknown_helps(question: str, strange: Sequence[str]) -> bool:
+    """Is the question whether something no source mentions helps, is safe or treats (``strange``: its focus
+    words no source uses, see :func:`unknown_focus`)?
+
+    >>> asks_if_unknown_helps("Can acupuncture help with the nerve pain?", ["acupunctur"])
+    True
+    >>> asks_if_unknown_helps("Why did they stick a needle in my back?", ["stick"])
+    False
+    """
+    return bool(strange) and bool(_HELPS_OR_SAFE.search(question_part(question)))
+
+
 def uncovered(query: str, covered: float | None, settings: VerifySettings, corpus_text: str, lexicon: Lexicon,
               details: AnswerDetails) -> str | None:
     """Why to abstain once the model has said how sure it is that the passages answer (``covered``,
@@ -230,16 +249,22 @@ def uncovered(query: str, covered: float | None, settings: VerifySettings, corpu
 
     A name the sources never use ("anti-Hu", "Texas"), or a word the question is about that no source
     uses and no patient's word maps to ("coffee", "lupus", "vaccine"), needs the model to be fairly sure
-    the passages answer anyway: on the gold set it otherwise answered from the nearest passage. (On the
-    131 dev questions only unanswerable ones have such a word.)"""
+    the passages answer anyway: on the gold set it otherwise answered from the nearest passage. A question
+    whether such a thing helps, is safe or treats (:func:`asks_if_unknown_helps`) is not answered at all: the
+    nearest passages were quoted for "Can acupuncture help with the nerve pain?" (dev batch 2). Patients'
+    own words for what the sources say ("stick a needle", "to blame") are unknown words too, so other
+    questions with one still go on."""
     if covered is not None and covered < settings.min_answerable:
         return ""
     unknown = unknown_names(query, corpus_text)
     if unknown:
         details.unknown_names = unknown
-    strange = unknown_focus(query, lexicon) if settings.unknown_focus_min_answerable > 0 else []
+    strange = unknown_focus(query, lexicon)
     if strange:
         details.unknown_focus = strange
+    if not unknown and asks_if_unknown_helps(query, strange):
+        return f"My sources don't mention {focus_phrase(query, strange)}, so I can't answer that reliably."
+    strange = strange if settings.unknown_focus_min_answerable > 0 else []
     bar = max([settings.unknown_name_min_answerable] * bool(unknown)
               + [settings.unknown_focus_min_answerable] * bool(strange), default=0.0)
     if (unknown or strange) and (covered is None or covered < bar):

@@ -122,7 +122,7 @@ PARAPHRASE_WORDS = frozenset(stems(
     feel feels felt feeling exact exactly actual actually now anymore ready true okay sure matter matters
     caught catch catches stay stays wait waiting calm calms easily explain explains mention mentions
     describe describes involve involves seem seems appear appears tell tells told ask asks asked answer
-    know knows anyone anybody"""))
+    know knows anyone anybody besides apart enough"""))
 
 # Patients' words for what the sources say in other words; used to see whether a text addresses a
 # question's focus ("does it hurt?" is answered by "painful"), never to let a new claim through.
@@ -143,7 +143,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "sick": ("infections", "disease"), "lasting": ("reversed", "reversible"), "tiny": ("small",),
     "downside": ("side effects",), "downsides": ("side effects",), "parched": ("dry",), "buckling": ("weakness",),
     "risk": ("more often", "associated"), "nerve": ("neurological", "nervous"), "nerves": ("neurological", "nervous"),
-    "better": ("improve", "reversible"), "weird": ("sensation", "disturbances"),
+    "better": ("improve", "reversible"), "weird": ("sensation", "disturbances"), "mess": ("affect",),
+    "treatable": ("treatment", "treating", "therapy"),
 }
 
 # Lay words for what the sources say in clinical words: "lab" counts as "laboratory".
@@ -154,6 +155,8 @@ SYNONYMS: dict[str, str] = {
     "illness": "disease", "tired": "fatigue", "tiredness": "fatigue", "eyesight": "vision",
     "broken": "breakdown", "break": "breakdown", "breaks": "breakdown", "analyze": "analysis",
     "analyse": "analysis", "analyzed": "analysis", "forgotten": "forgot", "issues": "problems", "issue": "problem",
+    "tumour": "tumor", "tumours": "tumors", "behaviour": "behavior", "behaviours": "behaviors",
+    "steroid": "corticosteroid", "steroids": "corticosteroids", "rehab": "therapy",
 }
 
 _GENERIC_TOPIC = frozenset(stems("paraneoplastic syndromes nervous system cancer disorders"))
@@ -207,7 +210,7 @@ class Lexicon:
     def ground(self, sentence: str, passage: str, refers_to: Sequence[str] = ()) -> Grounding:
         """``refers_to``: named things the sentence's "it"/"this" stands for (from the sentence before)."""
         words = self.content_words(sentence)
-        passage_words = set(stems(passage))
+        passage_words = set(stems(passage)) | set(self.content_words(passage))  # synonyms mapped on both sides
         novel = [w for w in words if w not in passage_words]
         missing = sorted((set(entities_in(sentence)) | set(refers_to)) - set(entities_in(passage)))
         support = 1.0 - len(novel) / len(words) if words else 1.0
