@@ -5,8 +5,9 @@ gold source sentences verbatim (chunks never split a sentence, so each sentence 
 A follow-up question (one with ``history``) is retrieved as the standalone question the pipeline
 would make of it.
 
-Two gold sets: ``eval/gold.jsonl`` (dev: thresholds and prompts were chosen on it) and
-``eval/answers_test.jsonl`` (test: written before the changes of issue 14, never tuned on).
+Gold sets: ``eval/gold.jsonl`` (dev: thresholds and prompts were chosen on it),
+``eval/answers_test.jsonl`` (test: written before the changes of issue 14, never tuned on) and
+``eval/answers_test2.jsonl`` (a second test set, written on 2026-12-01 before that day's changes).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from assistant.search.retriever import Retriever
 
 DEFAULT_GOLD = PROJECT_ROOT / "eval" / "gold.jsonl"
 TEST_GOLD = PROJECT_ROOT / "eval" / "answers_test.jsonl"
+TEST2_GOLD = PROJECT_ROOT / "eval" / "answers_test2.jsonl"
 DEPTH = 10
 
 

@@ -2,7 +2,8 @@
 
 Dev sets (thresholds, prompts and rules were chosen on them): eval/gold.jsonl, eval/triage.jsonl and the
 dev half of eval/claims.jsonl. Test sets (written before the changes they measure, never tuned on):
-eval/answers_test.jsonl, eval/triage_test.jsonl and the test half of eval/claims.jsonl.
+eval/answers_test.jsonl, eval/triage_test.jsonl and the test half of eval/claims.jsonl; and a second answer test
+set, eval/answers_test2.jsonl (answers and retrieval only, under ``test2`` in report.json).
 
 Writes ``eval/reports/<timestamp>/report.json``, ``report.md`` and PNG plots (metric bars, latency
 histogram, triage confusion matrices). ``--limit N`` uses the first N questions of each gold set;
@@ -31,7 +32,14 @@ from assistant.evaluation.paraphrase_eval import DEFAULT_SET as PARAPHRASES
 from assistant.evaluation.paraphrase_eval import evaluate as evaluate_paraphrases
 from assistant.evaluation.paraphrase_eval import load_pairs, score_pairs
 from assistant.evaluation.paraphrase_eval import markdown as paraphrase_markdown
-from assistant.evaluation.retrieval_eval import DEFAULT_GOLD, TEST_GOLD, evaluate_retriever, load_gold, markdown_table
+from assistant.evaluation.retrieval_eval import (
+    DEFAULT_GOLD,
+    TEST2_GOLD,
+    TEST_GOLD,
+    evaluate_retriever,
+    load_gold,
+    markdown_table,
+)
 from assistant.evaluation.triage_eval import DEFAULT_SET, TEST_SET, evaluate_triage, load_labelled
 from assistant.evaluation.triage_eval import markdown_report as triage_markdown
 from assistant.testing import OverlapJudge, QuotingGenerator
@@ -60,10 +68,16 @@ def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path)
             "claims": claims.get(split),
             "approved_matching": paraphrases.get(split),
         }
+    gold = load_gold(TEST2_GOLD)
+    gold = gold[:limit] if limit else gold
+    second = {"questions": len(gold),
+              "retrieval": evaluate_retriever(parts.retriever(), gold, settings.retrieval.mode,
+                                              lambda item: assistant.standalone_question(item.question, item.history)),
+              "answers": evaluate_answers(assistant, gold, out_dir / "answers-test2.jsonl")}
     return {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": fast,
             "generator": "quoting-fake" if fast else settings.generation.model,
             "match_similarity": settings.moderation.match_similarity, "match_same": settings.moderation.match_same,
-            **sets["dev"], "test": sets["test"]}
+            **sets["dev"], "test": sets["test"], "test2": second}
 
 
 def _paraphrases(assistant: Assistant, settings: Settings) -> dict:
@@ -118,6 +132,10 @@ def write_report(report: dict, out_dir: Path) -> Path:
           "## Retrieval", markdown_table({"dev (gold.jsonl)": dev["retrieval"],
                                           "test (answers_test.jsonl)": test["retrieval"]}, "set"),
           "## Answers", side_by_side(answers_markdown(dev["answers"]), answers_markdown(test["answers"])),
+          *(["## Answers: second test set (answers_test2.jsonl)",
+             markdown_table({"test2": report["test2"]["retrieval"]}, "set"),
+             answers_markdown(report["test2"]["answers"])]
+            if "test2" in report else []),
           "## Verifier on labelled sentences (claims.jsonl)",
           claims_markdown({k: v for k, v in (("dev", dev["claims"]), ("test", test["claims"])) if v}),
           "## Approved-answer matching (paraphrases.jsonl)",
