@@ -55,6 +55,8 @@ def test_chat_words_are_not_a_focus_and_a_patients_word_is_addressed_by_the_sour
     mess = focus_words("Besides the nervous system, what else can these syndromes mess with?")
     assert addresses(["They can also affect hormones, skin, blood and joints."], mess)
     assert addresses(["Treatment involves treating the cancer."], focus_words("and is myoclonus treatable?"))
+    symptoms = focus_words("what are the symptoms of stiff person syndrome?")
+    assert addresses(["Stiff person syndrome is characterized by severe muscle stiffness."], symptoms)
 
 
 @pytest.mark.parametrize("question, strange, expected", [

@@ -122,7 +122,7 @@ PARAPHRASE_WORDS = frozenset(stems(
     feel feels felt feeling exact exactly actual actually now anymore ready true okay sure matter matters
     caught catch catches stay stays wait waiting calm calms easily explain explains mention mentions
     describe describes involve involves seem seems appear appears tell tells told ask asks asked answer
-    know knows anyone anybody besides apart enough"""))
+    know knows anyone anybody besides apart"""))
 
 # Patients' words for what the sources say in other words; used to see whether a text addresses a
 # question's focus ("does it hurt?" is answered by "painful"), never to let a new claim through.
@@ -145,6 +145,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "risk": ("more often", "associated"), "nerve": ("neurological", "nervous"), "nerves": ("neurological", "nervous"),
     "better": ("improve", "reversible"), "weird": ("sensation", "disturbances"), "mess": ("affect",),
     "treatable": ("treatment", "treating", "therapy"),
+    # what a syndrome causes or is characterized by is its symptoms ("what are the symptoms of stiff person syndrome?")
+    "symptom": ("cause", "characterized", "experience"), "symptoms": ("cause", "characterized", "experience"),
 }
 
 # Lay words for what the sources say in clinical words: "lab" counts as "laboratory".
