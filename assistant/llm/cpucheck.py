@@ -7,9 +7,10 @@ Firecracker VM, 2026-12-01: ``tileloadd`` in ``ggml_backend_amx_mul_mat``), whic
 
 So before the model loads, a CPU that reports AMX gets a short child process that loads the same GGUF
 and evaluates a few dozen tokens. If the child is killed by a signal, the model is loaded without the
-extra buffer types (``use_extra_bufts = False``: correct everywhere, about 3x slower to decode here), and
-the log says how to rebuild llama-cpp-python without AMX for full speed. The verdict is saved next to
-the model, keyed by the llama.cpp library file and the CPU, so the check runs once per machine.
+extra buffer types (``use_extra_bufts = False``: correct everywhere, but here it halved prompt
+processing, 29 against 56-60 tokens/s), and the log says how to rebuild llama-cpp-python without AMX
+for full speed. The verdict is saved next to the model, keyed by the llama.cpp library file and the
+CPU, so the check runs once per machine.
 
 >>> cpu_reports_amx("flags : fpu avx2 avx512f\\n")
 False
@@ -75,8 +76,8 @@ def extra_buffers_safe(model_path: Path, cache_dir: Path, timeout_s: float = 180
         safe = False
     if not safe:
         log_to_stderr("llama.cpp's AMX code stops with an illegal instruction on this machine (the CPU reports "
-                      "AMX, but it does not run here): loading the model without extra buffer types, about 3x "
-                      f"slower. For full speed: {REBUILD_HINT}")
+                      "AMX, but it does not run here): loading the model without extra buffer types, which reads "
+                      f"prompts about half as fast. For full speed: {REBUILD_HINT}")
     with contextlib.suppress(OSError):
         verdict_file.parent.mkdir(parents=True, exist_ok=True)
         verdict_file.write_text(json.dumps({"key": key, "extra_buffers_safe": safe}), encoding="utf-8")
