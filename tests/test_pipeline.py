@@ -127,6 +127,17 @@ def test_empty_question_is_an_input_error(make_bot):
         make_bot().ask("   ")
 
 
+@pytest.mark.parametrize("yes, declined", [(0.5, True), (0.74, True), (0.9, False)])
+def test_the_focus_check_stands_aside_when_the_model_is_sure_the_passages_answer(make_bot, yes, declined):
+    """verify.focus_check_below (0.75): on the dev set the check declined answerable questions the model was
+    sure of (P(Yes) 0.81, 0.84) and stopped unanswerable ones only below 0.66."""
+    bot = make_bot("The immune system attacks nerves [1].", judge=FakeJudge(yes=yes),
+                   verify={"min_coverage": 0.05, "min_relevance": 0.0, "min_quote_score": 0.99})
+    answer = bot.ask("Is a long bullet bad?")
+    assert answer.abstained is declined
+    assert bool(answer.details.unaddressed_focus) is declined
+
+
 @pytest.mark.parametrize("judge", [FakeJudge(yes=0.5), FakeJudge()], ids=["unsure", "no-coverage-score"])
 def test_question_naming_what_the_sources_never_mention_abstains(make_bot, judge):
     bot = make_bot("The immune system attacks nerves [1].", judge=judge)

@@ -301,8 +301,11 @@ class Assistant:
                            asks_questions=asks_about_questions(query),
                            headings=[t for p in passages for t in lead_terms(p.chunk.text)])
         clock.lap("verify")
-        if composed is not None and not addresses(composed.shown, focus, partial(similarity.of_focus, query),
-                                                  self.settings.verify.focus_word_similarity):
+        v = self.settings.verify
+        sure = details.answerable is not None and details.answerable >= v.focus_check_below
+        if composed is not None and not sure and not addresses(composed.shown, focus,
+                                                               partial(similarity.of_focus, query),
+                                                               v.focus_word_similarity):
             details.unaddressed_focus = focus
             return abstain(answer, f"My sources don't say anything about {focus_phrase(query, focus)}.", passages)
         if composed is None:

@@ -261,6 +261,13 @@ class VerifySettings(BaseModel):
         description="A question's focus word also counts as addressed by an answer word this close to it "
                     "(embedder cosine; 'tiny'/'small' 0.91); assistant/answer/gates.py addresses().",
     )
+    focus_check_below: float = Field(
+        default=0.75, ge=0, le=1,
+        description="The focus check (an answer must touch what the question asks beyond its named things) applies "
+                    "only while the model's P(Yes) that the passages answer is below this; 1 applies it always. On "
+                    "the 212 dev questions it stopped unanswerable ones at P(Yes) 0.36-0.65 and declined answerable "
+                    "ones at 0.47, 0.81 and 0.84.",
+    )
     rerank_window: float = Field(
         default=0.0, ge=0, le=1,
         description="Evidence sentences scoring within this of the best are re-ordered by the model's P(Yes) that "
