@@ -264,10 +264,10 @@ def uncovered(query: str, covered: float | None, settings: VerifySettings, corpu
         details.unknown_focus = strange
     if not unknown and asks_if_unknown_helps(query, strange):
         return f"My sources don't mention {focus_phrase(query, strange)}, so I can't answer that reliably."
-    strange = strange if settings.unknown_focus_min_answerable > 0 else []
+    strange_counts = bool(strange) and settings.unknown_focus_min_answerable > 0  # off by default
     bar = max([settings.unknown_name_min_answerable] * bool(unknown)
-              + [settings.unknown_focus_min_answerable] * bool(strange), default=0.0)
-    if (unknown or strange) and (covered is None or covered < bar):
+              + [settings.unknown_focus_min_answerable] * strange_counts, default=0.0)
+    if (unknown or strange_counts) and (covered is None or covered < bar):
         if unknown:
             quoted = [f"“{n}”" for n in unknown[:3]]
             names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)

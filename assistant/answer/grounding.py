@@ -31,7 +31,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import snowballstemmer
 
@@ -164,6 +164,18 @@ SYNONYMS: dict[str, str] = {
 _GENERIC_TOPIC = frozenset(stems("paraneoplastic syndromes nervous system cancer disorders"))
 
 
+@lru_cache(maxsize=256)
+def _passage_words(passage: str) -> frozenset[str]:
+    """A passage's stems, raw and with synonyms mapped (as a sentence's are), once per passage text:
+    "Steroids" in a passage supports "corticosteroids" in a sentence, and the other way round."""
+    return frozenset(stems(passage)) | frozenset(stems(_with_synonyms(passage)))
+
+
+def _with_synonyms(text: str) -> str:
+    """``text`` lower-cased with each lay word replaced by the sources' word ("lab" -> "laboratory")."""
+    return " ".join(SYNONYMS.get(w, w) for w in re.findall(r"[a-z0-9'’-]+", text.lower()))
+
+
 @dataclass(frozen=True)
 class Grounding:
     """How a sentence sits on one passage: what it says that the library or the passage does not."""
@@ -196,8 +208,7 @@ class Lexicon:
         >>> Lexicon.content_words("The lab tests the spinal fluid, usually.")
         ['laboratori', 'spinal', 'fluid']
         """
-        mapped = " ".join(SYNONYMS.get(w, w) for w in re.findall(r"[a-z0-9'’-]+", text.lower()))
-        return list(dict.fromkeys(w for w in stems(mapped) if w not in PARAPHRASE_WORDS))
+        return list(dict.fromkeys(w for w in stems(_with_synonyms(text)) if w not in PARAPHRASE_WORDS))
 
     def unknown_words(self, text: str) -> list[str]:
         """Content words of ``text`` that no text of the library uses, sorted.
@@ -212,7 +223,7 @@ class Lexicon:
     def ground(self, sentence: str, passage: str, refers_to: Sequence[str] = ()) -> Grounding:
         """``refers_to``: named things the sentence's "it"/"this" stands for (from the sentence before)."""
         words = self.content_words(sentence)
-        passage_words = set(stems(passage)) | set(self.content_words(passage))  # synonyms mapped on both sides
+        passage_words = _passage_words(passage)
         novel = [w for w in words if w not in passage_words]
         missing = sorted((set(entities_in(sentence)) | set(refers_to)) - set(entities_in(passage)))
         support = 1.0 - len(novel) / len(words) if words else 1.0

@@ -57,27 +57,25 @@ def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path)
     paraphrases = _paraphrases(assistant, settings)
     sets = {}
     for split, gold_path, triage_path in (("dev", DEFAULT_GOLD, DEFAULT_SET), ("test", TEST_GOLD, TEST_SET)):
-        gold = load_gold(gold_path)
-        gold = gold[:limit] if limit else gold
-        sets[split] = {
-            "questions": len(gold),
-            "retrieval": evaluate_retriever(parts.retriever(), gold, settings.retrieval.mode,
-                                            lambda item: assistant.standalone_question(item.question, item.history)),
-            "answers": evaluate_answers(assistant, gold, out_dir / f"answers-{split}.jsonl"),
-            "triage": evaluate_triage(parts, load_labelled(triage_path)),
-            "claims": claims.get(split),
-            "approved_matching": paraphrases.get(split),
-        }
-    gold = load_gold(TEST2_GOLD)
-    gold = gold[:limit] if limit else gold
-    second = {"questions": len(gold),
-              "retrieval": evaluate_retriever(parts.retriever(), gold, settings.retrieval.mode,
-                                              lambda item: assistant.standalone_question(item.question, item.history)),
-              "answers": evaluate_answers(assistant, gold, out_dir / "answers-test2.jsonl")}
+        sets[split] = {**_answer_set(assistant, gold_path, limit, out_dir / f"answers-{split}.jsonl"),
+                       "triage": evaluate_triage(parts, load_labelled(triage_path)),
+                       "claims": claims.get(split),
+                       "approved_matching": paraphrases.get(split)}
+    second = _answer_set(assistant, TEST2_GOLD, limit, out_dir / "answers-test2.jsonl")
     return {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": fast,
             "generator": "quoting-fake" if fast else settings.generation.model,
             "match_similarity": settings.moderation.match_similarity, "match_same": settings.moderation.match_same,
             **sets["dev"], "test": sets["test"], "test2": second}
+
+
+def _answer_set(assistant: Assistant, gold_path: Path, limit: int | None, out: Path) -> dict:
+    """Retrieval and answers on one gold set (its first ``limit`` questions), each answer written to ``out``."""
+    gold = load_gold(gold_path)
+    gold = gold[:limit] if limit else gold
+    return {"questions": len(gold),
+            "retrieval": evaluate_retriever(assistant.components.retriever(), gold, assistant.settings.retrieval.mode,
+                                            lambda item: assistant.standalone_question(item.question, item.history)),
+            "answers": evaluate_answers(assistant, gold, out)}
 
 
 def _paraphrases(assistant: Assistant, settings: Settings) -> dict:

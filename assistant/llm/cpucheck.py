@@ -25,11 +25,10 @@ import hashlib
 import json
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.core.log import log_to_stderr
+from assistant.llm.llama_params import patched_defaults
 
 REBUILD_HINT = ('pip install --no-cache-dir --force-reinstall --no-deps llama-cpp-python with '
                 'CMAKE_ARGS=\'-DCMAKE_C_FLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16" '
@@ -41,7 +40,6 @@ from llama_cpp import Llama
 llm = Llama(model_path=sys.argv[1], n_ctx=256, n_batch=64, n_threads=1, verbose=False)
 llm.eval(llm.tokenize(b"nerve " * 48, add_bos=False)[:48])
 """
-_PATCH_LOCK = threading.Lock()
 
 
 def cpu_reports_amx(cpuinfo: str | None = None) -> bool:
@@ -84,28 +82,12 @@ def extra_buffers_safe(model_path: Path, cache_dir: Path, timeout_s: float = 180
     return safe
 
 
-@contextlib.contextmanager
-def without_extra_buffers(active: bool = True) -> Iterator[None]:
+def without_extra_buffers(active: bool = True) -> contextlib.AbstractContextManager[None]:
     """While open (and ``active``), models llama-cpp-python loads get ``use_extra_bufts = False``;
     its ``Llama`` has no argument for it."""
     if not active:
-        yield
-        return
-    from llama_cpp import llama_cpp as capi
-
-    with _PATCH_LOCK:
-        original = capi.llama_model_default_params
-
-        def plain_buffers():
-            params = original()
-            params.use_extra_bufts = False
-            return params
-
-        capi.llama_model_default_params = plain_buffers
-        try:
-            yield
-        finally:
-            capi.llama_model_default_params = original
+        return contextlib.nullcontext()
+    return patched_defaults("llama_model_default_params", use_extra_bufts=False)
 
 
 def _machine_key() -> str:

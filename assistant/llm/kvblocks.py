@@ -27,15 +27,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
-import threading
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.errors import ModelError
+from assistant.llm.llama_params import patched_defaults
 
-_PATCH_LOCK = threading.Lock()
 STASH_SEQ = 1  # where a block's state lands before it is shifted and handed to sequence 0
 
 
@@ -68,26 +67,10 @@ def split_prompt(prompt: str, prefix: str, blocks: Collection[str]) -> list[tupl
     return segments
 
 
-@contextlib.contextmanager
-def two_sequence_contexts() -> Iterator[None]:
+def two_sequence_contexts() -> contextlib.AbstractContextManager[None]:
     """llama-cpp-python's ``Llama`` has no ``n_seq_max`` argument; a block needs a second sequence to
     land in. While this is open, new contexts get 2 sequences in one unified KV buffer."""
-    from llama_cpp import llama_cpp as capi
-
-    with _PATCH_LOCK:
-        original = capi.llama_context_default_params
-
-        def two_sequences():
-            params = original()
-            params.n_seq_max = 2
-            params.kv_unified = True
-            return params
-
-        capi.llama_context_default_params = two_sequences
-        try:
-            yield
-        finally:
-            capi.llama_context_default_params = original
+    return patched_defaults("llama_context_default_params", n_seq_max=2, kv_unified=True)
 
 
 @dataclass(frozen=True)
