@@ -124,3 +124,33 @@ def test_a_complaint_after_the_symptom_word_is_not_a_negation():
 def test_coping_words_alone_are_not_a_crisis_plan():
     assert TRIAGER.triage("I can't cope anymore, getting ready for chemo is exhausting").urgency != "emergency"
     assert TRIAGER.triage("there's no point carrying on, I've got the rope ready").urgency == "emergency"
+
+
+def test_a_real_word_is_not_repaired_into_a_symptom_word():
+    # "talking" is not a misspelling of "walking", nor "shallow" of "swallow"; "brething" still is one
+    message = "he's talking nonsense, his breathing is shallow"
+    assert normalise(message) == message
+    assert normalise("not brething, she colapsed") == "not breathing, she collapsed"
+    assert normalise("the headaches keep coming") == "the headache keep coming"  # another form of the same word
+
+
+@pytest.mark.parametrize(("message", "rule"), [
+    ("i'm going to take all my morphine tonight", "overdose_intent"),
+    ("there's no reason to stay alive any more", "ending_life"),
+    ("he doesn't want to live like this and has his gun out", "crisis_plan"),
+    ("out of nowhere she doesn't know where she is", "confusion_sudden"),
+])
+def test_batch7_families(message, rule):
+    assert rule in [m.rule for m in find_concepts(normalise(message))]
+    assert TRIAGER.triage(message).urgency == "emergency"
+
+
+@pytest.mark.parametrize(("message", "urgency"), [
+    ("she had a seizure three months ago and now takes medicine for it", "none"),  # life since, not a symptom now
+    ("I've had numb toes for ages, will it improve?", "none"),
+    ("I take all my tablets in the morning", "none"),  # a routine, not a plan
+    ("I've been swaying and bumping into walls for a week", "urgent"),
+    ("I'm dropping things a lot more, started a few days ago", "urgent"),
+])
+def test_batch7_past_chronic_and_new(message, urgency):
+    assert TRIAGER.triage(message).urgency == urgency

@@ -51,6 +51,7 @@ class Triager:
         self._exemplar_vectors: dict[str, np.ndarray] | None = None
 
     def warm_up(self) -> None:
+        rules.english_words()  # the spelling repair's dictionary, loaded once (0.7 s)
         if self.embedder is not None and self._exemplar_vectors is None:
             self._exemplar_vectors = {
                 label: self.embedder.embed(list(texts)) for label, texts in EXEMPLARS.items()

