@@ -42,6 +42,10 @@ _ASKS_ABOUT_QUESTIONS = re.compile(r"\b(?:questions?|ask|asks|asking)\b", re.IGN
 # against 0.59/0.80/0.85 for 0.5/0.25/0.25)
 WEIGHTS = (0.5, 0.15, 0.35)
 FOCUS_WEIGHT = 0.1  # added in proportion to the share of the question's focus words a sentence holds
+# The sources say "cancer", "tumor" and "malignant" of the same thing; for the lexical signal they are one word,
+# so "Is it the tumor spreading...?" finds "not caused by ... the cancer spreading" (dev evidence hit@1/2 unchanged,
+# 0.679/0.832 on the 137 standalone answerable gold questions).
+SAME_WORD = {"tumor": "cancer", "tumour": "cancer", "malignant": "cancer"}
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embedder: Embedd
     readable = [unit.readable for unit, _ in found]
     vectors = embedder.embed([question, *readable])
     cosine = vectors[1:] @ vectors[0]
-    lexical = BM25([tokenize(t) for t in readable]).scores(tokenize(question))
+    lexical = BM25([lexical_words(t) for t in readable]).scores(lexical_words(question))
     lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
     retrieval = np.array([passages[n - 1].score for _, n in found])
     w_cos, w_lex, w_ret = WEIGHTS
@@ -172,6 +176,15 @@ def select_evidence(question: str, passages: Sequence[Passage], embedder: Embedd
         scores = scores + FOCUS_WEIGHT * np.array([focus_share(text, focus) for text in readable])
     order = np.argsort(-scores, kind="stable")[:k]
     return [Evidence(found[i][0], found[i][1], float(scores[i])) for i in order]
+
+
+def lexical_words(text: str) -> list[str]:
+    """The words BM25 compares, with the words for the same thing made one (``SAME_WORD``).
+
+    >>> lexical_words("Is the tumour spreading?")
+    ['cancer', 'spread']
+    """
+    return [SAME_WORD.get(w, w) for w in tokenize(text)]
 
 
 def quotable(text: str) -> bool:
