@@ -154,3 +154,29 @@ def test_batch7_families(message, rule):
 ])
 def test_batch7_past_chronic_and_new(message, urgency):
     assert TRIAGER.triage(message).urgency == urgency
+
+
+@pytest.mark.parametrize(("message", "rule"), [
+    ("I went down like a sack of potatoes and my heart is doing somersaults", "faint_heart"),
+    ("my watch says 190 and I feel awful", "heart_rate"),
+    ("there are long pauses in her breathing", "breathing_failing"),
+    ("she's had four seizures since lunch", "seizure_long"),
+    ("everyone would be easier without me", "ending_life"),
+    ("a rash that won't fade and he's floppy", "rash_not_fading"),
+    ("the baby is turning blue", "colour_person"),
+    ("grandad is slumped in the chair and won't answer", "slumped"),
+])
+def test_batch8_families(message, rule):
+    assert rule in [m.rule for m in find_concepts(normalise(message))]
+    assert TRIAGER.triage(message).urgency == "emergency"
+
+
+@pytest.mark.parametrize(("message", "urgency"), [
+    ("sorry if this is a silly place to ask, he's been fitting for 7 minutes", "emergency"),  # politeness, not 'if'
+    ("someone at my support group just collapsed", "emergency"),  # told, not reported
+    ("in my support group someone said their husband collapsed", "none"),  # reported
+    ("temperature of 38.4 and on steroids for my syndrome", "urgent"),
+    ("her memory has gone downhill in the past fortnight", "urgent"),
+])
+def test_batch8_context(message, urgency):
+    assert TRIAGER.triage(message).urgency == urgency

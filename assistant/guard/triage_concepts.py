@@ -59,7 +59,7 @@ _PILLS = (r"pills?|tablets?|meds\b|medicines?|medications?|capsules?|painkillers
 CONCEPTS: tuple[Concept, ...] = (
     _concept("blood_out", "emergency", "coughing up, vomiting or passing blood",
              r"cough\w*|vomit\w*|throw\w* up|threw up|spit\w*|puk\w*|sick|poo\w*|stools?|pee\w*|urine",
-             r"blood\w*|clots?|coffee grounds|black tarry"),
+             r"blood\w*|clots?|coffee grounds|black tarry|dark brown|gritty|grainy"),
     _concept("bleeding_heavy", "emergency", "bleeding that will not stop",
              r"blood|bleed\w*", r"won't stop|will not stop|not stopping|pouring|gushing|so much|soak\w*|everywhere"),
     _concept("poison", "emergency", "poison or a household chemical swallowed",
@@ -72,7 +72,8 @@ CONCEPTS: tuple[Concept, ...] = (
              r"(?:i'll|i will|i might|about to|want to|plan to|thinking (?:of|about)) tak(?:e|ing)",
              _MANY, _PILLS, crisis=True),
     _concept("vision_lost", "emergency", "sudden loss of sight",
-             r"lost|losing|lose|can't see|went (?:blind|black|dark)|gone (?:blind|black|dark)|blind|curtain",
+             r"lost|losing|lose|can't see|went (?:blind|black|dark)|gone (?:blind|black|dark)|blind|curtain|"
+             r"only see half|half of (?:everything|my vision|what i see)",
              r"vision|sight|eyes?|see", _SUDDEN),
     _concept("threat", "emergency", "a wish to hurt someone else",
              r"i want to|i'm going to|i am going to|i'm about to|i am about to|(?:i'm |i am )?gonna|"
@@ -83,7 +84,10 @@ CONCEPTS: tuple[Concept, ...] = (
              r"end(?:ed|ing)? (?:it|it all|my life|things)|better off (?:without me|if i|dead|gone)|"
              r"kill(?:ing)? myself|take my (?:own )?life|not (?:be )?(?:here|around) anymore|goodbye (?:note|letter)|"
              r"want to die|wish i (?:was|were) dead|no reason to (?:live|go on|stay alive|be alive|keep living)|"
-             r"jump (?:off|from)|disappear (?:for good|forever)|(?:don't|do not) want to (?:live|be alive) any ?more|"
+             r"jump (?:off|from)|disappear (?:for good|forever)|nothing (?:left )?to live for|"
+             r"(?:happier|better off|easier) (?:if|without) (?:i|me)\b|if i (?:wasn't|weren't|was not|were not) "
+             r"(?:around|here|alive)|hang (?:myself|himself|herself)|how to (?:die|end it|kill myself|end my life)|"
+             r"ways to (?:die|end it|end my life)|(?:don't|do not) want to (?:live|be alive) any ?more|"
              r"(?:want|wish) to (?:go to sleep and |fall asleep and )?(?:not|never) wake up|"
              r"want to jump|(?:kill|hurt) (?:himself|herself|themselves)|(?:cope|manage|do) better without me|"
              r"better without me|(?:tonight|today) is the night|"
@@ -93,35 +97,49 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("crisis_plan", "emergency", "despair with a plan or a decision",
              r"can't (?:cope|go on|take (?:it|this)|do (?:it|this)) any ?more|no point (?:in )?(?:carrying on|going on|"
              r"living|being here|anymore)|had enough of (?:living|life|everything)|done fighting|tired of living|"
-             r"give up on (?:life|everything)|can't keep going|want to disappear|"
+             r"give up on (?:life|everything)|can't keep going|want to disappear|made up my mind|i'm done\b|"
              r"(?:don't|doesn't|do not|does not) want to (?:live|go on|be here|be alive)",
              r"decided|planned|(?:a|the|my) plan\b|rope|noose|gun\b|tonight is|goodbye|letters? to|"
+             r"tonight i'm going to|going to do it|"
              r"(?:my|the|all the|all my) (?:pills|tablets)|the bridge|end (?:it|things|my life)", crisis=True),
     _concept("breathing_failing", "emergency", "breathing getting weak or shallow",
-             r"breath\w*", r"weak\w*|shallow|failing|barely|hardly|can't (?:talk|speak|finish)"),
+             r"breath\w*", r"weak\w*|shallow|failing|barely|hardly|can't (?:talk|speak|finish)|gaps?|pauses?|"
+                          r"further apart|stops? (?:and starts?|for)"),
     _concept("colour", "emergency", "blue or grey lips or face",
              r"lips?|face|skin|fingers?|tongue", r"blue|grey|gray|purple|dusky|ashen"),
     _concept("faint_heart", "emergency", "fainting with the heart racing, irregular or slow",
-             r"faint\w*|pass(?:ed|ing)? out|black(?:ed|ing)? out|collaps\w*|went black|woozy|keel\w* over",
-             r"heart\w*|pulse|palpitations?|racing|pounding|fluttering|skipping|irregular"),
+             r"faint\w*|feint\w*|pass(?:ed|ing)? out|black(?:ed|ing)? out|collaps\w*|went black|woozy|keel\w* over|"
+             r"went down|hit the floor|came (?:round|to) on the floor|about to drop|going down",
+             r"heart\w*|hart|pulse|palpitations?|racing|pounding|fluttering|skipping|irregular|somersault\w*|"
+             r"flip[ -]?flop\w*|going (?:crazy|mad|wild)|hammering|thumping|\b(?:1[5-9]\d|2\d\d)\b"),
     _concept("fever_chemo", "emergency", "fever during chemotherapy",
              r"fever\w*|temp\w*|burning up|chills|shiver\w*|rigors|3[89](?:\.\d)?|40(?:\.\d)?|10[1-5]",
              r"chemo\w*|neutropeni\w*|low white|infusion|immunotherapy"),
     _concept("chest", "emergency", "chest pain, pressure or tightness",
              r"chest", r"crush\w*|tight\w*|pressure|squeez\w*|heav\w*|elephant|pain\w*|hurts?|hurting|ach\w*|burning|"
                       r"clutch\w*|grabb\w*|gripping"),
+    _concept("colour_person", "emergency", "someone turning blue or grey",
+             # grey only said of how someone looks now ("she's going grey" is her hair)
+             r"turn(?:ed|ing) (?:blue|purple)|gone (?:blue|purple)|going (?:blue|purple)|"
+             r"(?:he|she|they|baby)(?:'s| is| are| looks?) (?:really |very |so |all )?(?:blue|grey|gray|purple)\b"),
     _concept("grey_sweating", "emergency", "grey or ashen and sweating",
              r"grey|gray|ashen|pale as", r"sweat\w*|clammy"),
     _concept("unresponsive", "emergency", "someone who cannot be woken or does not respond",
              r"can't|cannot|won't|unable to|couldn't|isn't|not|no longer|doesn't",
              r"wake|waking|woken|rouse|rousing|respond\w*|come round|come to\b"),
+    _concept("slumped", "emergency", "someone slumped or fallen who does not answer",
+             r"slump\w*|crumpl\w*|keel\w* over|flopp?\w* over|fallen over|on the floor",
+             r"won't|isn't|can't|doesn't|not|no longer",
+             r"answer\w*|respond\w*|react\w*|mov(?:e|ing)|talk\w*|speak\w*"),
     _concept("seizure_long", "emergency", "a seizure that goes on or keeps coming back",
              r"seiz\w*|fitting|fits?\b|convuls\w*|shaking all over|twitching all over|jerking all over",
              r"won't stop|not stopping|keeps? going|one after (?:another|the other)|back to back|over and over|"
+             r"(?:two|three|four|five|several|multiple|[2-9]) (?:seiz\w*|fits|convulsions)|"
              r"hasn't (?:come round|stopped|woken)|not (?:waking|coming round)|[5-9] ?min|[1-9]\d ?min|ages"),
     _concept("shaking_minutes", "emergency", "shaking or jerking that has gone on for minutes",
              r"shak\w*|jerk\w*|seiz\w*|fit\b|fitting|convuls\w*|twitch\w*",
-             r"(?:\b(?:five|six|seven|eight|nine|ten|fifteen|twenty|[5-9]|[1-9]\d)\b (?:or (?:\w+ )?)?min\w*)"),
+             r"(?:\b(?:five|six|seven|eight|nine|ten|fifteen|twenty|[5-9]|[1-9]\d)\b (?:or (?:\w+ )?)?min\w*)|"
+             r"(?:it's|its|it has) been ages"),
     _concept("face_drop", "emergency", "a face drooping on one side",
              r"face|mouth|smile", r"droop\w*|dropped|sagg\w*|lopsided|crooked|fallen|twisted|slipped"),
     _concept("limb_sudden", "emergency", "an arm, leg or side suddenly weak, numb or dead",
@@ -149,21 +167,30 @@ CONCEPTS: tuple[Concept, ...] = (
              r"can't (?:pee|wee|urinate)|can't control (?:my|his|her) bladder|wet (?:myself|himself|herself)",
              r"numb\w*|weak\w*|legs?|feel (?:down there|anything)"),
     _concept("headache_worst", "emergency", "a sudden, worst-ever headache",
-             r"headache|head pain|pain in (?:my|his|her) head", r"worst|thunderclap|exploding|explod\w*|"
+             r"headache|head pain|pain in (?:my|his|her) head|head (?:is |feels )?(?:exploding|splitting)",
+             r"worst|thunderclap|exploding|explod\w*|"
                                                                  r"out of nowhere|like being hit"),
     _concept("meningitis", "emergency", "fever with a stiff neck, a rash or confusion",
-             r"fever\w*|temp\w*|burning up", r"stiff neck|neck (?:is )?(?:very )?stiff|light hurts|rash|confus\w*"),
+             r"fever\w*|temp\w*|burning (?:up|hot)|hot to (?:the )?touch|feverish",
+             r"stiff neck|neck (?:is )?(?:very )?stiff|light hurts|rash|confus\w*"),
+    _concept("rash_not_fading", "emergency", "a rash that does not fade when pressed",
+             r"rash|spots|blotch\w*", r"won't fade|doesn't fade|not fading|does not fade|glass test"),
     _concept("heart_rate", "emergency", "a very slow or very fast heart rate",
-             r"heart rate|pulse|heartbeat|\bhr\b|bpm", r"\b(?:[1-3]\d|1[6-9]\d|2\d\d)\b(?! ?(?:years?|mins?|minutes))"),
+             r"heart rate|pulse|heartbeat|\bhr\b|bpm|(?:smart ?)?watch|fitbit|monitor",
+             r"\b(?:[1-3]\d|1[6-9]\d|2\d\d)\b(?! ?(?:years?|mins?|minutes))"),
     _concept("worsening", "urgent", "a new or worsening nerve or muscle symptom",
              r"numb\w*|tingl\w*|weak\w*|unsteady|balance|sway\w*|wobbl\w*|stagger\w*|veer\w*|bump\w* into|"
              r"double vision|seeing double|blurr\w*|droop\w*|slurr\w*|"
              r"swallow\w*|memory|confus\w*|hallucinat\w*|seeing things|jerk\w*|twitch\w*|spasm\w*|tremor|"
              r"shak\w*|dizz\w*|light-? ?headed|vomit\w*|throw\w* up|threw up|being sick|sleepy|drows\w*|"
              r"stiff\w*|clumsy|falling|fell|heavy|like lead|trip\w*|behaviou?r|personality|aggressive|suspicious|"
-             r"paranoi\w*|agitated|buttons|grip\w*|handwriting|dropp\w* (?:things|stuff|cups|everything)|drops? things",
+             r"paranoi\w*|agitated|buttons|grip\w*|handwriting|cramp\w*|woozy|queasy|nause\w*|eyeballs|"
+             r"eyes? (?:won't|don't|can't) (?:keep|stay) still|hold (?:my|his|her) head up|downhill|"
+             r"dropp\w* (?:things|stuff|cups|everything)|drops? things",
              r"getting worse|worse|worsening|new|started|began|since|(?:past|last) (?:few|couple of|two|three) days|"
-             r"this week|for (?:a few|a|one|two|three|several|\d+) (?:days?|weeks?)|lately|each day|every day|"
+             r"this week|for (?:a few|a|one|two|three|several|\d+) (?:days?|weeks?)|lately|each day|"
+             r"every (?:single )?day|"
+             r"(?:in|over) the (?:past|last) (?:few |couple of )?(?:days?|weeks?|fortnight|month)|this month|"
              r"spread\w*|crept"),
     _concept("fever", "urgent", "a fever", r"fever\w*|temp\w*|burning up", r"3[89](?:\.\d)?|10[0-4]|since|days?"),
     _concept("sleepier", "urgent", "getting sleepier or harder to keep awake",

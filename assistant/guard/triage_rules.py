@@ -115,7 +115,8 @@ _NEGATORS = re.compile(
     r"\b(?:no|not|never|without|denies|denied|isn't|doesn't|don't|hasn't|haven't|wasn't|no longer|"
     r"nothing like|free of)\b(?:\W+\w+){0,3}\W*$"
 )
-_CONDITIONAL = re.compile(r"\b(?:if|in case|whenever|suppose|supposing|what happens|what to do|what should i do|"
+# "sorry if this is the wrong place" is politeness, not a condition
+_CONDITIONAL = re.compile(r"\b(?:(?<!sorry )(?<!apologies )(?<!not sure )if|in case|whenever|suppose|supposing|what happens|what to do|what should i do|"
                           r"what do i do)\b|(?:^|[,;:]\s*)when\b")  # "when" only opening a clause: "when he can't…"
 _QUESTION_OPENERS = r"can|could|does|do|is|are|will|would|what|which|how|why|should|might|may|tell me|explain"
 # "can barely breathe" tells, it does not ask
@@ -128,7 +129,7 @@ _TOPIC = re.compile(
     r"story|character|movie|film|novel|poem|song|lyrics?|game|exercises?)\b"
 )
 _PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:it's|it is|that's|everything's) (?:fine|ok|okay|better|normal|gone) now|(?:a )?long (?:time )?ago|"
-                   r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?))|used to|back in (?:19|20)\d\d|"
+                   r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?|fortnight))|used to|back in (?:19|20)\d\d|"
                    r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
                    r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce(?=\s*(?:$|,|before|in |when|as a|years))|"
                    r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment))\b")
@@ -139,9 +140,13 @@ _FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brot
 _PERSONAL = re.compile(
     rf"\b(?:i|i'm|i've|i'd|me|myself|we|we're|he|he's|she|she's|him|they're|{_FAMILY}(?:'s)?|"
     rf"my (?:legs?|arms?|hands?|face|eyes?|eyelids?|speech|voice|words|memory|vision|balance|body|"
-    rf"muscles?|throat|feet|fingers?|toes?|shoulders?|hips?|knees?|neck|back|jaw|head|chest|heart|breathing))\b"
+    rf"muscles?|throat|feet|fingers?|toes?|shoulders?|hips?|knees?|neck|back|jaw|head|chest|heart|breathing|"
+    rf"syndrome|condition|temperature|temp|fever|pulse|heart rate)|"
+    # someone here and now: "someone at my support group just collapsed"
+    rf"(?:someone|somebody|a (?:man|woman|person|lady|guy|child|kid)) (?:just|here|next to me|near me|at (?:my|the|our)))\b"
 )
-_CHRONIC = re.compile(r"\b(?:for (?:many |a couple of |a few |two |three |several |\d+ )?years|for ages|for a long time|since (?:childhood|i was (?:a )?(?:kid|child|born))|"
+_CHRONIC = re.compile(r"\b(?:for (?:many |a couple of |a few |two |three |several |\d+ )?years|for ages|for a long time|"
+                      r"since (?:childhood|i was (?:a )?(?:kid|child|born))|"
                       r"all my life|always (?:had|been)|my whole life|(?:it's|it is|that's) not new|"
                       r"nothing(?:'s| has) changed|hasn't changed|(?:stays|stayed) the same)\b")
 _PROGRESSION = re.compile(r"\b(?:getting worse|worse|worsening|new|started|began|over the (?:past|last) "
@@ -205,7 +210,9 @@ def find_symptoms(text: str, rules: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_
 
 _REPORTING = re.compile(r"\b(?:i (?:read|heard|saw)|read (?:that|about)|heard (?:that|about)|talk(?:ed|ing) about|"
                         r"asked (?:me )?(?:if|whether|about)|told us about|an article|a video|online|on the news|"
-                        r"support group|forum|(?:tv|television|the) (?:show|series|programme|program|episode)|documentary|"
+                        # "in my support group someone said..." reports; "someone at my support group just collapsed" tells
+                        r"(?:support group|forum)\b[^.!?]{0,40}\b(?:says?|said|told|tells|wrote|writes|mention\w*|talk\w*|"
+                        r"post\w*|shar\w*)|(?:tv|television|the) (?:show|series|programme|program|episode)|documentary|"
                         r"(?:sheet|leaflet|booklet|pamphlet|handout|letter|website|label|poster|instructions?) (?:says?|said|tells?)|"
                         r"(?:nurse|doctor) (?:says?|said|tells? (?:us|me|you)|told (?:us|me)) to)\b")
 _ANIMAL = re.compile(r"\b(?:cat|dog|pet|puppy|kitten|rabbit|hamster|horse|bird|parrot)\b")
