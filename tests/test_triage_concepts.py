@@ -180,3 +180,13 @@ def test_batch8_families(message, rule):
 ])
 def test_batch8_context(message, urgency):
     assert TRIAGER.triage(message).urgency == urgency
+
+
+@pytest.mark.parametrize(("message", "urgency"), [
+    ("all of a sudden I'm seeing double", "emergency"),  # a sudden nerve symptom is a stroke warning sign
+    ("an hour ago she became really unsteady on her feet", "emergency"),
+    ("my mum's memory is suddenly much worse over the last week", "urgent"),  # sudden, but over days
+    ("I've been seeing double for three days", "urgent"),
+])
+def test_sudden_urgent_signs_are_emergencies(message, urgency):
+    assert TRIAGER.triage(message).urgency == urgency

@@ -4,7 +4,8 @@ Three layers, each explained in ``reason``:
 
 1. rules (``triage_rules``): symptom patterns on normalised text, with negation ("no trouble
    breathing"), general questions ("can dysautonomia cause trouble breathing?"), past events and
-   chronic symptoms told apart from someone living it now;
+   chronic symptoms told apart from someone living it now; an urgent sign that came on suddenly
+   ("all of a sudden she can't see properly") is an emergency, as the stroke warning signs are;
 2. concepts (``triage_concepts``): two or three kinds of words in one clause, in any order
    ({cough, vomit} + {blood}), with the same negation, question and past checks — for the many
    wordings a rule's word sequence misses;
@@ -26,6 +27,7 @@ Three layers, each explained in ``reason``:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -80,6 +82,11 @@ class Triager:
                 return self._emergency(emergencies, layer)
         urgent = [m for m in live if m.urgency == "urgent"]
         chronic = rules.is_chronic(text)
+        # a nerve symptom that came on suddenly (minutes, an hour) is a stroke warning sign, not a see-your-doctor one
+        sudden = [m for m in urgent + [c for c in concepts if c.urgency == "urgent"] if rules.is_sudden(m.clause)]
+        if sudden and not chronic:
+            return self._emergency([replace(m, urgency="emergency", description=f"sudden {m.description}")
+                                    for m in sudden], "rule")
         if urgent and not chronic:
             return self._urgent(urgent, text)
         urgent_concepts = [m for m in concepts if m.urgency == "urgent"]

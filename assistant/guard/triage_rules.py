@@ -258,6 +258,22 @@ def reported(clause: str, start: int) -> bool:
     return bool(_REPORTING.search(clause[:start]))
 
 
+_SUDDEN_NOW = re.compile(r"\b(?:sudden(?:ly)?|all of a sudden|out of nowhere|just now|right now|(?:a few |\d+ |ten |twenty )?"
+                         r"minutes ago|in the last hour|an hour ago|within (?:the last |an )?hour)\b")
+_OVER_DAYS = re.compile(r"\b(?:days?|weeks?|fortnight|months?|years?|since (?:monday|tuesday|wednesday|thursday|"
+                        r"friday|saturday|sunday|yesterday|last))\b|(?:okay|ok|fine|better) now\b")
+
+
+def is_sudden(clause: str) -> bool:
+    """Did it start suddenly, minutes or an hour ago, rather than over days? The stroke warning signs are all
+    sudden ones: sudden confusion, trouble seeing, dizziness or loss of balance, trouble speaking.
+
+    >>> is_sudden("all of a sudden she can't see properly"), is_sudden("suddenly much worse over the last week")
+    (True, False)
+    """
+    return bool(_SUDDEN_NOW.search(clause)) and not _OVER_DAYS.search(clause)
+
+
 def is_chronic(text: str) -> bool:
     return bool(_CHRONIC.search(text))
 
