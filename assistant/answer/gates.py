@@ -121,7 +121,11 @@ _PEOPLE = frozenset(stems("""mom mum mother dad father husband wife son daughter
 _FORMS = sorted((form for forms in ENTITIES.values() for form in forms), key=len, reverse=True)
 # "day to day", "every day": how often, not what about; "new question.", "ok so", "just wondering": talk.
 _FRAMING = frozenset(stems("""day one two three four five six seven eight nine ten question questions ok okay hi
-    hello thanks please wonder wondering curious quick"""))
+    hello thanks please wonder wondering curious quick
+    though although yet none near nearly right anyway actually maybe perhaps probably basically simply exactly
+    else anything something nothing everything whatever worth notice noticed attached honestly obviously"""))
+# (the second line: words that frame a question, not what it asks about; dev batch 3 abstained on "even though no
+# one has found cancer in her yet" and "if there's none near me")
 
 
 _ASKING = re.compile(r"(?:^|[,;:]\s*|\b(?:so|and|but)\s+)(?=(?:what|which|how|why|when|where|who|is|are|can|could|"
@@ -238,8 +242,19 @@ def asks_if_unknown_helps(question: str, strange: Sequence[str]) -> bool:
     True
     >>> asks_if_unknown_helps("Why did they stick a needle in my back?", ["stick"])
     False
+    >>> asks_if_unknown_helps("How does IVIG work in simple words?", ["word"])  # the words are not the subject
+    False
     """
-    return bool(strange) and bool(_HELPS_OR_SAFE.search(question_part(question)))
+    asked = question_part(question)
+    verb = _HELPS_OR_SAFE.search(asked)
+    if not strange or verb is None:
+        return False
+    lower = asked.lower()
+    places = [m.start() for form in surface_forms(asked, strange)
+              for m in re.finditer(rf"\b{re.escape(form.lower())}\b", lower)]
+    # "does acupuncture help/work": the thing comes first; "is it safe to drive", "treatment for lupus": after
+    subject_first = verb.group().lower() in {"help", "helps", "helpful", "work", "works"}
+    return any(place < verb.start() or not subject_first for place in places)
 
 
 def uncovered(query: str, covered: float | None, settings: VerifySettings, corpus_text: str, lexicon: Lexicon,

@@ -42,7 +42,7 @@ from assistant.answer.verify import Verifier
 from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, CheckedSentence, EvidenceNote, Passage
-from assistant.guard.names import expand_abbreviations, expand_lay_terms
+from assistant.guard.names import expand_abbreviations, expand_lay_terms, repair_spelling
 from assistant.guard.questions import clean_question
 from assistant.guard.safety import REFUSALS, classify_request
 from assistant.llm.prompts import (
@@ -246,8 +246,8 @@ class Assistant:
 
     def standalone_question(self, question: str, history: Sequence[dict] = ()) -> str:
         """What retrieval and the model see: a follow-up completed from the history only when it needs
-        it (see :mod:`assistant.answer.followups`), abbreviations spelled out."""
-        standalone = standalone_question(question, history, self._topic_terms())
+        it (see :mod:`assistant.answer.followups`), misspelt source words repaired, abbreviations spelled out."""
+        standalone = repair_spelling(standalone_question(question, history, self._topic_terms()), self._corpus_text())
         return expand_lay_terms(expand_abbreviations(standalone, self._corpus_text()))
 
     def make_verifier(self) -> Verifier:
@@ -303,9 +303,10 @@ class Assistant:
         clock.lap("verify")
         v = self.settings.verify
         sure = details.answerable is not None and details.answerable >= v.focus_check_below
-        if composed is not None and not sure and not addresses(composed.shown, focus,
-                                                               partial(similarity.of_focus, query),
-                                                               v.focus_word_similarity):
+        if composed is not None:  # recorded even when the model is sure, so focus_check_below can be measured
+            details.focus_addressed = addresses(composed.shown, focus, partial(similarity.of_focus, query),
+                                                v.focus_word_similarity)
+        if composed is not None and not sure and not details.focus_addressed:
             details.unaddressed_focus = focus
             return abstain(answer, f"My sources don't say anything about {focus_phrase(query, focus)}.", passages)
         if composed is None:

