@@ -123,7 +123,11 @@ _FORMS = sorted((form for forms in ENTITIES.values() for form in forms), key=len
 _FRAMING = frozenset(stems("""day one two three four five six seven eight nine ten question questions ok okay hi
     hello thanks please wonder wondering curious quick
     though although yet none near nearly right anyway actually maybe perhaps probably basically simply exactly
-    else anything something nothing everything whatever worth notice noticed attached honestly obviously"""))
+    else anything something nothing everything whatever worth notice noticed attached honestly obviously
+    found wrote written form wat wot"""))
+# "in simple words", "in plain English", "in layman's terms": how to say it, not what about
+_HOW_TO_SAY = re.compile(r"\b(?:in|using|with) (?:simple|plain|easy|normal|everyday|basic|layman'?s?|lay) "
+                         r"(?:words|terms|english|language)\b|\bfor dummies\b|\blike i'?m (?:five|5)\b", re.IGNORECASE)
 # (the second line: words that frame a question, not what it asks about; dev batch 3 abstained on "even though no
 # one has found cancer in her yet" and "if there's none near me")
 
@@ -151,7 +155,7 @@ def question_part(text: str) -> str:
 def focus_words(question: str) -> list[str]:
     """The question's content words (Porter2 stems) that are not a named thing, a person, a number, an
     abbreviation (unknown names are checked by :mod:`assistant.guard.names`) or the library's topic."""
-    text = question_part(question)
+    text = _HOW_TO_SAY.sub(" ", question_part(question))
     for form in _FORMS:
         text = re.sub(rf"(?<![\w-]){re.escape(form)}(?!\w)", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\b[A-Z][A-Z0-9]+s?\b|\b\d+\b", " ", text).lower()

@@ -144,7 +144,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "downside": ("side effects",), "downsides": ("side effects",), "parched": ("dry",), "buckling": ("weakness",),
     "risk": ("more often", "associated"), "nerve": ("neurological", "nervous"), "nerves": ("neurological", "nervous"),
     "better": ("improve", "reversible"), "weird": ("sensation", "disturbances"), "mess": ("affect",),
-    "treatable": ("treatment", "treating", "therapy"),
+    "treatable": ("treatment", "treating", "therapy"), "toilet": ("bowel", "bladder"), "loo": ("bowel", "bladder"),
+    "neuro": ("neurologist", "neurological"), "testicular": ("testis",), "ovarian": ("ovary",),
     # what a syndrome causes or is characterized by is its symptoms ("what are the symptoms of stiff person syndrome?")
     "symptom": ("cause", "characterized", "experience"), "symptoms": ("cause", "characterized", "experience"),
 }

@@ -91,6 +91,12 @@ _LAY_PHRASES = (
     (r"\b(?:tiny|teeny)\b", "small"),
     (r"\b(?:get|gets|getting) sick\b|\bcatch(?:ing)? (?:things|colds?|bugs)\b", "infections"),
     (r"\b(?:lasting|forever|go away|for good)\b", "reversed, permanent"),
+    # the cancers the sources name by organ (dev batch 3: "testicular cancer" never found "testis")
+    (r"\btesticular\b|\btestes\b|\btesticles?\b", "testis"),
+    (r"\bovarian\b", "ovary"),
+    (r"\blymphoma\b|\bhodgkin\w*", "lymphatic system"),
+    (r"\b(?:toilet|loo|bathroom)\b", "bowel and bladder"),
+    (r"\bneuro\b", "neurologist"),
 )
 LAY_PHRASES = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in _LAY_PHRASES)
 
