@@ -16,6 +16,10 @@ PASSAGES = ["Researchers believe that paraneoplastic syndromes are caused by the
     ("Which hospital is best for this?", "place"),
     ("How long does IVIG take to work?", "timing"),
     ("What percentage of patients get it?", "numbers"),
+    ("out of a hundred people with lymphoma, how many get one?", "numbers"),
+    ("will my son have to be tested because his dad had it?", "inheritance"),
+    ("should I skip my next chemo?", "treatment_decision"),
+    ("would herbal tea help the nerve pain?", "remedy"),
 ])
 def test_a_kind_the_passages_do_not_address_is_recognised(question, kind):
     found = question_kind(question)
@@ -25,7 +29,7 @@ def test_a_kind_the_passages_do_not_address_is_recognised(question, kind):
 @pytest.mark.parametrize("question", [
     "Is this common? How many people with cancer get it?",  # "uncommon" answers it
     "Which doctor should I see first?", "Which cancers is it most often seen with?",
-    "How is a spinal tap done?",
+    "How is a spinal tap done?", "Should I see a doctor soon?", "Does physical therapy help?",
 ])
 def test_ordinary_questions_have_no_kind(question):
     assert question_kind(question) is None
@@ -73,3 +77,17 @@ def test_whether_an_unknown_thing_helps_is_not_answered(question, strange, expec
 
 def test_the_focus_is_named_in_the_questions_own_words():
     assert focus_phrase("Can I drink coffee before my MRI?", ["drink", "coffe"]) == "“drink” or “coffee”"
+
+
+def test_exercise_is_a_remedy_the_sources_address():
+    therapy = ["Physical therapy. Specific exercises may help you regain some muscle function that has been damaged."]
+    assert question_kind("can exercise help me get stronger?").addressed_by(therapy)
+    diet = ["Be sure to ask if you must restrict your diet."]
+    assert not question_kind("can diet or supplements help?").addressed_by(diet)
+
+
+def test_a_disease_named_in_lowercase_is_an_unknown_name():
+    from assistant.answer.gates import _DISEASE_WORD
+
+    assert [w for w in ("sclerosis", "arthritis", "leukemia", "stiffness", "melanoma") if _DISEASE_WORD.search(w)] \
+        == ["sclerosis", "arthritis", "leukemia"]

@@ -70,7 +70,7 @@ KINDS = (
     _kind("inheritance",
           r"\b(?:inherit\w*|hereditary|genetic\w*|genes?|dna|run(?:s|ning)? in (?:the |my |our )?famil\w*|"
           r"pass(?:ed|es)? (?:it |this )?(?:down|on) to|(?:kids|children|grandchildren|son|daughter)\b[^?]{0,30}"
-          r"\b(?:get|catch|have|inherit|at risk|higher risk))",
+          r"\b(?:get|catch|have|inherit|at risk|higher risk|(?:be|being|get) (?:screened|tested|checked)))",
           r"\b(?:inherit\w*|hereditary|genetic\w*|genes?|runs? in famil\w*|passed (?:down|on))",
           "My sources don't say whether these syndromes run in families or can be passed on."),
     _kind("research",
@@ -95,10 +95,24 @@ KINDS = (
           "My sources don't give times or durations for that."),
     _kind("numbers",
           r"\b(?:how many (?:people|patients|persons|cases|of)|what percent\w*|percentage|statistic\w*|"
-          r"how likely|success rate|rate of|number of (?:people|patients|cases)|odds|chances?)\b",
+          r"how likely|success rate|rate of|number of (?:people|patients|cases)|odds|chances?|"
+          r"out of (?:a |one )?(?:hundred|thousand|100|1,?000)|how many (?:get|develop|will|of them))\b",
           r"\b(?:\d+(?:\.\d+)?\s*%|\d+ (?:out )?of|percent\w*)",
           "My sources don't give numbers or statistics for that.",
           unless=r"\b(?:common|uncommon|rare|often|usual|usually)\b"),
+    # dev batch 3: "should I stop chemo if I get these symptoms?", "can diet or supplements help the nerve damage?"
+    _kind("treatment_decision",
+          r"\bshould (?:i|he|she|we|they|my \w+) (?:stop|skip|quit|pause|delay|change|come off|give up)\b",
+          r"\b(?:stop(?:ping)?|skip(?:ping)?|paus(?:e|ing)|delay(?:ing)?) (?:the |your )?(?:chemo\w*|treatment|"
+          r"medication)",
+          "My sources don't say whether to stop or change a treatment; that is for your care team to decide with you."),
+    _kind("remedy",
+          r"\b(?:diet\w*|supplements?|vitamins?|herb(?:s|al)?|natural|alternative|home remed\w*|acupuncture|massage|"
+          r"cbd|cannabis|yoga|exercis\w*|food)\b[^?]{0,40}\b(?:help|helps|improve|treat|cure|reverse|heal|good for|"
+          r"work)\b",
+          r"\b(?:diet\w*|supplements?|vitamins?|exercis\w*)\b[^.]{0,60}\b(?:help|improve|treat)",
+          "My sources don't say whether that helps; they describe treating the cancer, calming the immune system, "
+          "and physical and speech therapy."),
 )
 
 
@@ -261,6 +275,11 @@ def asks_if_unknown_helps(question: str, strange: Sequence[str]) -> bool:
     return any(place < verb.start() or not subject_first for place in places)
 
 
+# A disease or condition named in lowercase ("multiple sclerosis", "arthritis") is a name the sources never use;
+# not a cancer ("-oma"): "any cancer may be associated" answers many questions about one.
+_DISEASE_WORD = re.compile(r"(?:osis|itis|emia|aemia|pathy|plasia|trophy|algia|phobia|penia)s?$", re.IGNORECASE)
+
+
 def uncovered(query: str, covered: float | None, settings: VerifySettings, corpus_text: str, lexicon: Lexicon,
               details: AnswerDetails) -> str | None:
     """Why to abstain once the model has said how sure it is that the passages answer (``covered``,
@@ -276,11 +295,12 @@ def uncovered(query: str, covered: float | None, settings: VerifySettings, corpu
     if covered is not None and covered < settings.min_answerable:
         return ""
     unknown = unknown_names(query, corpus_text)
-    if unknown:
-        details.unknown_names = unknown
     strange = unknown_focus(query, lexicon)
     if strange:
         details.unknown_focus = strange
+    unknown += [w for w in surface_forms(query, strange) if _DISEASE_WORD.search(w) and w not in unknown]
+    if unknown:
+        details.unknown_names = unknown
     if not unknown and asks_if_unknown_helps(query, strange):
         return f"My sources don't mention {focus_phrase(query, strange)}, so I can't answer that reliably."
     strange_counts = bool(strange) and settings.unknown_focus_min_answerable > 0  # off by default

@@ -3,7 +3,9 @@
 Dev sets (thresholds, prompts and rules were chosen on them): eval/gold.jsonl, eval/triage.jsonl and the
 dev half of eval/claims.jsonl. Test sets (written before the changes they measure, never tuned on):
 eval/answers_test.jsonl, eval/triage_test.jsonl and the test half of eval/claims.jsonl; and a second answer test
-set, eval/answers_test2.jsonl (answers and retrieval only, under ``test2`` in report.json).
+set, eval/answers_test2.jsonl (answers and retrieval only, under ``test2`` in report.json); and three more triage
+test sets, eval/triage_test3/4/5.jsonl, in aggregate only (matrices and latency, never the missed messages, under
+``triage_held_out``).
 
 Writes ``eval/reports/<timestamp>/report.json``, ``report.md`` and PNG plots (metric bars, latency
 histogram, triage confusion matrices). ``--limit N`` uses the first N questions of each gold set;
@@ -40,7 +42,7 @@ from assistant.evaluation.retrieval_eval import (
     load_gold,
     markdown_table,
 )
-from assistant.evaluation.triage_eval import DEFAULT_SET, TEST_SET, evaluate_triage, load_labelled
+from assistant.evaluation.triage_eval import DEFAULT_SET, TEST_SET, TRIAGE_HELD_OUT, evaluate_triage, load_labelled
 from assistant.evaluation.triage_eval import markdown_report as triage_markdown
 from assistant.testing import OverlapJudge, QuotingGenerator
 
@@ -62,10 +64,16 @@ def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path)
                        "claims": claims.get(split),
                        "approved_matching": paraphrases.get(split)}
     second = _answer_set(assistant, TEST2_GOLD, limit, out_dir / "answers-test2.jsonl")
+    held_out = {path.stem: _aggregate(evaluate_triage(parts, load_labelled(path))) for path in TRIAGE_HELD_OUT}
     return {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": fast,
             "generator": "quoting-fake" if fast else settings.generation.model,
             "match_similarity": settings.moderation.match_similarity, "match_same": settings.moderation.match_same,
-            **sets["dev"], "test": sets["test"], "test2": second}
+            **sets["dev"], "test": sets["test"], "test2": second, "triage_held_out": held_out}
+
+
+def _aggregate(triage: dict) -> dict:
+    """A held-out triage set's figures without its misses, so that its messages are never read one by one."""
+    return {k: v for k, v in triage.items() if k != "errors"}
 
 
 def _answer_set(assistant: Assistant, gold_path: Path, limit: int | None, out: Path) -> dict:
@@ -142,6 +150,8 @@ def write_report(report: dict, out_dir: Path) -> Path:
                               *_thresholds(report)),
           "## Triage: dev (triage.jsonl)", triage_markdown(dev["triage"]),
           "## Triage: test (triage_test.jsonl)", triage_markdown(test["triage"]),
+          *[part for name, result in report.get("triage_held_out", {}).items()
+            for part in (f"## Triage: held out, aggregate only ({name}.jsonl)", triage_markdown(result))],
           "## Plots", "![metrics](metrics.png)", "![latency](latency.png)", "![triage](triage_confusion.png)"]
     (out_dir / "report.md").write_text("\n\n".join(md) + "\n", encoding="utf-8")
     _plots(report, out_dir)
