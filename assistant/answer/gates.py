@@ -71,7 +71,7 @@ KINDS = (
           r"\b(?:inherit\w*|hereditary|genetic\w*|genes?|dna|run(?:s|ning)? in (?:the |my |our )?famil\w*|"
           r"pass(?:ed|es)? (?:it |this )?(?:down|on) to|(?:kids|children|grandchildren|son|daughter)\b[^?]{0,30}"
           r"\b(?:get|catch|have|inherit|at risk|higher risk|(?:be|being|get) (?:screened|tested|checked)))",
-          r"\b(?:inherit\w*|hereditary|genetic\w*|genes?|runs? in famil\w*|passed (?:down|on))",
+          r"\b(?:inherit\w*|hereditary|genetic\w*|genes?|runs? in famil\w*|passed (?:down|on))\b",  # not "gene"ral
           "My sources don't say whether these syndromes run in families or can be passed on."),
     _kind("research",
           r"\b(?:research\w*|clinical trials?|trials?|studies|study|studying|experimental|being tested|scientists|"
@@ -106,11 +106,10 @@ KINDS = (
           r"\b(?:stop(?:ping)?|skip(?:ping)?|paus(?:e|ing)|delay(?:ing)?) (?:the |your )?(?:chemo\w*|treatment|"
           r"medication)",
           "My sources don't say whether to stop or change a treatment; that is for your care team to decide with you."),
-    _kind("remedy",
+    _kind("remedy",  # exercise is not one: the sources say specific exercises may help
           r"\b(?:diet\w*|supplements?|vitamins?|herb(?:s|al)?|natural|alternative|home remed\w*|acupuncture|massage|"
-          r"cbd|cannabis|yoga|exercis\w*|food)\b[^?]{0,40}\b(?:help|helps|improve|treat|cure|reverse|heal|good for|"
-          r"work)\b",
-          r"\b(?:diet\w*|supplements?|vitamins?|exercis\w*)\b[^.]{0,60}\b(?:help|improve|treat)",
+          r"cbd|cannabis|yoga|food)\b[^?]{0,40}\b(?:help|helps|improve|treat|cure|reverse|heal|good for|work)\b",
+          r"\b(?:diet\w*|supplements?|vitamins?|herb(?:s|al)?|foods?)\b[^.]{0,60}\b(?:help|improve|treat)",
           "My sources don't say whether that helps; they describe treating the cancer, calming the immune system, "
           "and physical and speech therapy."),
 )
