@@ -146,6 +146,9 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "better": ("improve", "reversible"), "weird": ("sensation", "disturbances"), "mess": ("affect",),
     "treatable": ("treatment", "treating", "therapy"), "toilet": ("bowel", "bladder"), "loo": ("bowel", "bladder"),
     "neuro": ("neurologist", "neurological"), "testicular": ("testis",), "ovarian": ("ovary",),
+    # how fast it comes on: the sources say "relatively quickly, often over days to weeks", "rapidly"
+    "sudden": ("quickly", "rapidly"), "suddenly": ("quickly", "rapidly"), "gradual": ("quickly", "days to weeks"),
+    "gradually": ("quickly", "days to weeks"), "slowly": ("quickly", "days to weeks"), "creep": ("quickly",),
     # what a syndrome causes or is characterized by is its symptoms ("what are the symptoms of stiff person syndrome?")
     "symptom": ("cause", "characterized", "experience"), "symptoms": ("cause", "characterized", "experience"),
 }
