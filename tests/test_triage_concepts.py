@@ -190,3 +190,13 @@ def test_batch8_context(message, urgency):
 ])
 def test_sudden_urgent_signs_are_emergencies(message, urgency):
     assert TRIAGER.triage(message).urgency == urgency
+
+
+@pytest.mark.parametrize(("message", "urgency"), [
+    ("can my condition cause trouble breathing?", "none"),  # whether it can, not that it does
+    ("could my husband's LEMS cause trouble breathing?", "none"),
+    ("can you help, my husband can't breathe", "emergency"),
+    ("could this make my dad stop breathing right now? he is gasping", "emergency"),
+])
+def test_a_question_whether_something_can_cause_a_symptom_is_not_one(message, urgency):
+    assert TRIAGER.triage(message).urgency == urgency

@@ -209,6 +209,11 @@ _ANIMAL = re.compile(r"\b(?:cat|dog|pet|puppy|kitten|rabbit|hamster|horse|bird|p
 _PRONOUN = re.compile(r"\b(?:i|me|i'm|he|she|him|her|they|we|us)\b")
 
 
+# "can my condition cause trouble breathing?", "could his LEMS make it hard to swallow?": whether it can, not that it does
+_CAUSE_QUESTION = re.compile(r"^\W*(?:can|could|does|do|will|would|might|may|is it possible that)\b(?!'t)[^.!?]{0,60}"
+                             r"\b(?:cause|causes|make|makes|lead to|leads to|give|gives|bring on|result in|affect)\b")
+
+
 def is_general(clause: str, symptom_start: int) -> bool:
     """Is the clause about the topic rather than someone living it now?
 
@@ -217,7 +222,7 @@ def is_general(clause: str, symptom_start: int) -> bool:
     talk ("I read that some patients…", "the doctor asked if…"), or an animal ("my cat swallowed a pill").
     """
     before = clause[:symptom_start]
-    if _CONDITIONAL.search(before) or _REPORTING.search(before):
+    if _CONDITIONAL.search(before) or _REPORTING.search(before) or _CAUSE_QUESTION.search(before):
         return True
     if _ANIMAL.search(before) and not _PRONOUN.search(before):
         return True
