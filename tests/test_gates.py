@@ -93,5 +93,6 @@ def test_a_word_inside_another_does_not_address_a_kind():
 def test_a_disease_named_in_lowercase_is_an_unknown_name():
     from assistant.answer.gates import _DISEASE_WORD
 
-    assert [w for w in ("sclerosis", "arthritis", "leukemia", "stiffness", "melanoma") if _DISEASE_WORD.search(w)] \
+    words = ("sclerosis", "arthritis", "leukemia", "stiffness", "melanoma", "diagnosis", "prognosis")
+    assert [w for w in words if _DISEASE_WORD.search(w)] \
         == ["sclerosis", "arthritis", "leukemia"]

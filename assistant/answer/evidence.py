@@ -180,8 +180,9 @@ def select_evidence(question: str, passages: Sequence[Passage], embedder: Embedd
 
 
 # What a kind of question is answered with, in the sources' words: "What does a spinal tap show?" is answered by
-# what is found in the fluid, "Is it the tumor spreading?" by what causes it. (question pattern, answer words)
-KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+# what is found in the fluid, "Is it the tumor spreading?" by what causes it. (question pattern, answer words); not
+# the question kinds of assistant.answer.gates, which the sources must address at all.
+ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\b(?:show|shows|showed|tell|tells|reveal|reveals|find|finds|look(?:ing)? for|detect|pick up|"
                 r"what (?:are|is|do|does|will) (?:they|the doctors?|it) (?:looking|checking|testing))\b", re.I),
      re.compile(r"\b(?:found|find|finds|detect\w*|reveal\w*|identif\w*|evidence|look for|show\w*|confirm\w*)\b", re.I)),
@@ -192,14 +193,14 @@ KIND_WEIGHT = 0.1  # dev evidence hit@1/@2 0.679/0.832 at 0, 0.05 (0.825) and 0.
 
 
 def kind_share(question: str, text: str) -> float:
-    """1.0 when ``text`` says the kind of thing ``question`` asks for (``KINDS``), else 0.0.
+    """1.0 when ``text`` says the kind of thing ``question`` asks for (``ANSWER_KINDS``), else 0.0.
 
     >>> kind_share("What does a spinal tap show?", "Antibodies may be found in CSF.")
     1.0
     >>> kind_share("What does a spinal tap show?", "A nurse inserts a needle into your lower spine.")
     0.0
     """
-    return float(any(asks.search(question) and says.search(text) for asks, says in KINDS))
+    return float(any(asks.search(question) and says.search(text) for asks, says in ANSWER_KINDS))
 
 
 def lexical_words(text: str) -> list[str]:

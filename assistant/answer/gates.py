@@ -132,7 +132,9 @@ _PEOPLE = frozenset(stems("""mom mum mother dad father husband wife son daughter
     grandmother grandfather friend partner parent parents aunt uncle baby spouse boyfriend girlfriend someone
     doctor doctors nurse nurses team"""))
 _FORMS = sorted((form for forms in ENTITIES.values() for form in forms), key=len, reverse=True)
-# "day to day", "every day": how often, not what about; "new question.", "ok so", "just wondering": talk.
+# "day to day", "every day": how often, not what about; "new question.", "ok so", "just wondering": talk. From the
+# third line on, words that frame a question rather than say what it asks about (dev batch 3 abstained on "even
+# though no one has found cancer in her yet" and "if there's none near me").
 _FRAMING = frozenset(stems("""day one two three four five six seven eight nine ten question questions ok okay hi
     hello thanks please wonder wondering curious quick
     though although yet none near nearly right anyway actually maybe perhaps probably basically simply exactly
@@ -141,8 +143,6 @@ _FRAMING = frozenset(stems("""day one two three four five six seven eight nine t
 # "in simple words", "in plain English", "in layman's terms": how to say it, not what about
 _HOW_TO_SAY = re.compile(r"\b(?:in|using|with) (?:simple|plain|easy|normal|everyday|basic|layman'?s?|lay) "
                          r"(?:words|terms|english|language)\b|\bfor dummies\b|\blike i'?m (?:five|5)\b", re.IGNORECASE)
-# (the second line: words that frame a question, not what it asks about; dev batch 3 abstained on "even though no
-# one has found cancer in her yet" and "if there's none near me")
 
 
 _ASKING = re.compile(r"(?:^|[,;:]\s*|\b(?:so|and|but)\s+)(?=(?:what|which|how|why|when|where|who|is|are|can|could|"
@@ -276,7 +276,9 @@ def asks_if_unknown_helps(question: str, strange: Sequence[str]) -> bool:
 
 # A disease or condition named in lowercase ("multiple sclerosis", "arthritis") is a name the sources never use;
 # not a cancer ("-oma"): "any cancer may be associated" answers many questions about one.
-_DISEASE_WORD = re.compile(r"(?:osis|itis|emia|aemia|pathy|plasia|trophy|algia|phobia|penia)s?$", re.IGNORECASE)
+# "diagnosis" and "prognosis" end the same way and name no disease.
+_DISEASE_WORD = re.compile(r"(?<!diagn)(?<!progn)(?:osis|itis|emia|aemia|pathy|plasia|trophy|algia|phobia|penia)s?$",
+                           re.IGNORECASE)
 
 
 def uncovered(query: str, covered: float | None, settings: VerifySettings, corpus_text: str, lexicon: Lexicon,
