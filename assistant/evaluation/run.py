@@ -42,7 +42,14 @@ from assistant.evaluation.retrieval_eval import (
     load_gold,
     markdown_table,
 )
-from assistant.evaluation.triage_eval import DEFAULT_SET, TEST_SET, TRIAGE_HELD_OUT, evaluate_triage, load_labelled
+from assistant.evaluation.triage_eval import (
+    DEFAULT_SET,
+    TEST_SET,
+    TRIAGE_HELD_OUT,
+    aggregate,
+    evaluate_triage,
+    load_labelled,
+)
 from assistant.evaluation.triage_eval import markdown_report as triage_markdown
 from assistant.testing import OverlapJudge, QuotingGenerator
 
@@ -64,16 +71,11 @@ def run_report(settings: Settings, limit: int | None, fast: bool, out_dir: Path)
                        "claims": claims.get(split),
                        "approved_matching": paraphrases.get(split)}
     second = _answer_set(assistant, TEST2_GOLD, limit, out_dir / "answers-test2.jsonl")
-    held_out = {path.stem: _aggregate(evaluate_triage(parts, load_labelled(path))) for path in TRIAGE_HELD_OUT}
+    held_out = {path.stem: aggregate(evaluate_triage(parts, load_labelled(path))) for path in TRIAGE_HELD_OUT}
     return {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "fast": fast,
             "generator": "quoting-fake" if fast else settings.generation.model,
             "match_similarity": settings.moderation.match_similarity, "match_same": settings.moderation.match_same,
             **sets["dev"], "test": sets["test"], "test2": second, "triage_held_out": held_out}
-
-
-def _aggregate(triage: dict) -> dict:
-    """A held-out triage set's figures without its misses, so that its messages are never read one by one."""
-    return {k: v for k, v in triage.items() if k != "errors"}
 
 
 def _answer_set(assistant: Assistant, gold_path: Path, limit: int | None, out: Path) -> dict:

@@ -82,15 +82,15 @@ class Triager:
             if emergencies:
                 return self._emergency(emergencies, layer)
         urgent = [m for m in live if m.urgency == "urgent"]
+        urgent_concepts = [m for m in concepts if m.urgency == "urgent"]
         chronic = rules.is_chronic(text)
         # a nerve symptom that came on suddenly (minutes, an hour) is a stroke warning sign, not a see-your-doctor one
-        sudden = [m for m in urgent + [c for c in concepts if c.urgency == "urgent"] if rules.is_sudden(m.clause)]
+        sudden = [m for m in urgent + urgent_concepts if rules.is_sudden(m.clause)]
         if sudden and not chronic:
             return self._emergency([replace(m, urgency="emergency", description=f"sudden {m.description}")
                                     for m in sudden], "rule")
         if urgent and not chronic:
             return self._urgent(urgent, text)
-        urgent_concepts = [m for m in concepts if m.urgency == "urgent"]
         if urgent_concepts and not chronic:
             return self._urgent(urgent_concepts, text, "concepts")
         by_example = self._by_example(text, urgent_allowed=not urgent and not chronic)
