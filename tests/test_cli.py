@@ -168,3 +168,31 @@ def test_triage_eval_aggregate_prints_no_misses(tmp_path, capsys):
     assert main(["eval", "triage", "--set", str(labelled), "--no-triage-use-embeddings", "--aggregate"]) == 0
     out = capsys.readouterr().out
     assert "EMG" not in out and "| emergency | 1 | 0 | 1 | 0.500 |" in out
+
+
+@pytest.mark.parametrize("name, listed", [("dev.jsonl", True), ("answers_test2.jsonl", False)])
+def test_retrieval_eval_lists_misses_of_dev_sets_only(tmp_path, capsys, toy_env, name, listed):
+    gold = tmp_path / name
+    gold.write_text('{"id": "a", "question": "What is the zebra syndrome?", "evidence": ["No such sentence."], '
+                    '"facts": [["zebra"]], "answerable": true}\n', encoding="utf-8")
+    assert main(["eval", "retrieval", "--gold", str(gold), "--modes", "bm25"]) == 0
+    err = capsys.readouterr().err
+    assert ("zebra syndrome" in err) is listed
+    assert ("is a test set: its misses are not printed" in err) is not listed
+
+
+def test_retrieval_eval_asks_what_the_pipeline_would_retrieve_with():
+    """Every question goes through ``standalone`` (the pipeline's cleaning), not only follow-ups."""
+    from assistant.evaluation.retrieval_eval import GoldQuestion, evaluate_retriever
+
+    class Recording:
+        queries: list[str] = []
+
+        def retrieve(self, query, k, mode):
+            self.queries.append(query)
+            return []
+
+    retriever = Recording()
+    gold = [GoldQuestion("a", "whats a LP?", ("x",), (("x",),), True)]
+    result = evaluate_retriever(retriever, gold, "hybrid", lambda item: "What is a lumbar puncture?")
+    assert retriever.queries == ["What is a lumbar puncture?"] and result["hit@5"] == 0.0
