@@ -102,7 +102,7 @@ def test_fast_eval_run_writes_report_plots_and_compares(tmp_path, capsys, monkey
     report = json.loads((second / "report.json").read_text())
     assert report["fast"] and report["questions"] == 4 and report["answers"]["citation_validity"] == 1.0
     assert report["test"]["questions"] == 4 and report["test"]["triage"]["messages"] == 160
-    assert report["claims"]["claims"] + report["test"]["claims"]["claims"] == 173
+    assert report["claims"]["claims"] + report["test"]["claims"]["claims"] == 175
     out = capsys.readouterr().out
     assert "| triage.recall.emergency |" in out and "| test.triage.recall.emergency |" in out
     assert "| metric | dev | test |" in (second / "report.md").read_text()

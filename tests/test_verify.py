@@ -83,6 +83,17 @@ def test_direction_flip_is_rejected_before_the_judge():
     assert not result.verdicts[0].kept and "increased" in result.verdicts[0].reason
 
 
+def test_dropping_the_sources_outside_is_rejected_before_the_judge():
+    """Seen on dev (g031): "outside the brain and spinal cord" became "affects the brain and spinal cord"."""
+    shown = passages("Isaacs' syndrome is caused by impulses in nerve cells outside the brain and spinal cord.")
+    judge = FakeJudge(allow={"Isaacs' syndrome affects the brain and spinal cord.": "Isaacs",
+                             "It affects nerve cells outside the brain and spinal cord.": "Isaacs"})
+    result = Verifier(judge).verify("q", "Isaacs' syndrome affects the brain and spinal cord [1]. "
+                                         "It affects nerve cells outside the brain and spinal cord [1].", shown)
+    assert [v.kept for v in result.verdicts] == [False, True]
+    assert "'outside'" in result.verdicts[0].reason
+
+
 def test_a_personal_diagnosis_is_never_shown():
     shown = passages("Cerebellar degeneration can cause unsteady walking and dizziness.")
     draft = "Your dad is experiencing signs of cerebellar degeneration [1]. It can cause dizziness [1]."

@@ -122,3 +122,46 @@ def negated_word_conflict(statement: str, cited: Sequence[str], shown: Sequence[
 
 def _squash(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+# Words that limit what follows them: "nerve cells outside the brain and spinal cord" is not "the brain and
+# spinal cord". ("not", "no", "without" are the negation check's.)
+_SCOPE = re.compile(r"\b(?:outside|except|beyond|besides|other than|apart from|instead of|rather than)\b",
+                    re.IGNORECASE)
+_FUNCTION = {"the", "a", "an", "of", "your", "his", "her", "their", "its", "this", "that", "these", "those"}
+
+
+def _scoped_phrases(source: str) -> list[tuple[str, tuple[str, str]]]:
+    """(scope word, the first two words after it) for each scope word in ``source``, function words skipped."""
+    found = []
+    for match in _SCOPE.finditer(source):
+        words = [w for w in re.findall(r"[a-z]+", source[match.end():match.end() + 80].lower())
+                 if w not in _FUNCTION and w not in {"and", "or"}]
+        if len(words) >= 2:
+            found.append((match.group().lower(), (words[0], words[1])))
+    return found
+
+
+def scope_conflict(statement: str, cited: Sequence[str]) -> str | None:
+    """A statement that says of X what the cited passage says only of what lies outside X (or except X).
+
+    >>> scope_conflict("Isaacs syndrome affects the brain and spinal cord.",
+    ...                ["impulses in nerve cells outside the brain and spinal cord"])
+    "says 'brain ... spinal' where the cited source says 'outside' them"
+    >>> scope_conflict("It affects nerves outside the brain and spinal cord.",
+    ...                ["impulses in nerve cells outside the brain and spinal cord"]) is None
+    True
+    """
+    cited_text = " ".join(cited)
+    phrases = _scoped_phrases(cited_text)
+    for scope, (first, second) in phrases:
+        at = re.search(rf"\b{first}\W+(?:[a-z]+\W+){{0,2}}?{second}\b", statement, re.IGNORECASE)
+        if not at:
+            continue
+        scoped = sum(1 for _, pair in phrases if pair == (first, second))
+        if len(re.findall(rf"\b{first}\b", cited_text, re.IGNORECASE)) > scoped:
+            continue  # the passage also says it plainly somewhere
+        before = statement[max(0, at.start() - 30):at.start()]
+        if not _SCOPE.search(before) and not _NEGATION.search(before):
+            return f"says '{first} ... {second}' where the cited source says '{scope}' them"
+    return None

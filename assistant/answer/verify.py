@@ -5,11 +5,14 @@ For each sentence of the draft:
 1. prompt formatting ("(Medications)", "[2] (Imaging tests)", "Passage:") is stripped, its ``[n]``
    markers are parsed, and a leading "Yes,"/"No," is set aside (the statement is what is checked);
 2. cheap, certain checks run first (:mod:`assistant.answer.checks`): a dose or schedule is never shown; a number,
-   a name, or a word that no source uses is unsupported ("caffeine", "trials"); a sentence copied from
-   a passage is supported by it;
-3. a passage can support it only if it names every named thing the sentence names and holds most of its
-   words (:mod:`assistant.answer.grounding`): "plasmapheresis uses donor antibodies" cannot lean on the IVIg
-   passage, "avoid caffeine" cannot lean on any;
+   a name, or a word that no source uses is unsupported ("caffeine", "trials"), and so is one that turns the
+   cited source's "increased" into "lower" or its "uncommon" into "common"; a sentence copied from a passage
+   is supported by it;
+3. a passage can support it only if it names every named thing the sentence names, holds most of its
+   words (:mod:`assistant.answer.grounding`) and does not say them only of what lies "outside" or "except"
+   them: "plasmapheresis uses donor antibodies" cannot lean on the IVIg passage, "avoid caffeine" cannot
+   lean on any, "affects the brain and spinal cord" cannot lean on "nerve cells outside the brain and
+   spinal cord";
 4. the judge scores it against those passages, the cited ones first; it is kept only if one reaches
    the threshold, and its citation is re-pointed to the passage that really supports it.
 
@@ -37,6 +40,7 @@ from assistant.answer.checks import (
     negated_word_conflict,
     negation_agrees,
     rank_by_overlap,
+    scope_conflict,
 )
 from assistant.answer.grounding import Lexicon, entities_in
 from assistant.core.text import sentences
@@ -246,6 +250,8 @@ class Verifier:
                               f"{', '.join(sorted(lexicon.owners[word]))}, not of what it names")
             elif grounding.support < self.min_support:
                 why = why or f"most of its words are not in passage [{n}] ({', '.join(grounding.novel_words[:4])})"
+            elif conflict := scope_conflict(sentence.text, [texts[n - 1]]):
+                why = why or f"{conflict} ([{n}])"
             else:
                 eligible.append(n)
                 bars[n] = self._threshold_for(sentence.text)
