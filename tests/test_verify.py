@@ -94,6 +94,19 @@ def test_dropping_the_sources_outside_is_rejected_before_the_judge():
     assert "'outside'" in result.verdicts[0].reason
 
 
+def test_making_the_sources_sometimes_into_usually_is_rejected():
+    """Seen on dev (g214): "Sometimes the injury ... is reversible" became "usually reversible"; the source's own
+    "typically" allows a "most often"."""
+    shown = passages("Sometimes the injury to the nervous system is reversible with therapy.",
+                     "It is typically associated with lung cancer.")
+    judge = FakeJudge(allow={"The injury is usually reversible with therapy.": "reversible",
+                             "It is most often associated with lung cancer.": "lung"})
+    result = Verifier(judge).verify("q", "The injury is usually reversible with therapy [1]. "
+                                         "It is most often associated with lung cancer [2].", shown)
+    assert [v.kept for v in result.verdicts] == [False, True]
+    assert "'usually'" in result.verdicts[0].reason
+
+
 def test_a_personal_diagnosis_is_never_shown():
     shown = passages("Cerebellar degeneration can cause unsteady walking and dizziness.")
     draft = "Your dad is experiencing signs of cerebellar degeneration [1]. It can cause dizziness [1]."

@@ -165,3 +165,26 @@ def scope_conflict(statement: str, cited: Sequence[str]) -> str | None:
         if not _SCOPE.search(before) and not _NEGATION.search(before):
             return f"says '{first} ... {second}' where the cited source says '{scope}' them"
     return None
+
+
+# How often: a statement may not make the source's "sometimes" into "usually", nor add a "common" it never says.
+_OFTEN = re.compile(r"\b(?:usually|always|often|mostly|commonly|common|typically|typical|generally|frequently|"
+                    r"frequent|most (?:people|patients|cases|often|of))\b", re.IGNORECASE)
+# What a source may say instead, and so allow a statement's "usually": "you're likely to start by ...".
+_HOW_OFTEN = re.compile(rf"{_OFTEN.pattern}|\b(?:likely|most|more|majority)\b", re.IGNORECASE)
+
+
+def frequency_conflict(statement: str, cited: Sequence[str]) -> str | None:
+    """A statement saying how often ("usually", "common") where the cited sentence closest to it says no such thing.
+
+    >>> frequency_conflict("The damage is usually reversible with therapy.",
+    ...                    ["Sometimes the injury to the nervous system is reversible with therapy."])
+    "says 'usually' where the cited source does not say how often"
+    >>> frequency_conflict("It is most often seen with lung cancer.", ["It is typically associated with lung cancer."])
+    """
+    said = _OFTEN.search(statement)
+    if not said or not cited:
+        return None
+    if _HOW_OFTEN.search(closest_sentence(statement, cited)):
+        return None
+    return f"says '{said.group()}' where the cited source does not say how often"

@@ -9,10 +9,11 @@ For each sentence of the draft:
    cited source's "increased" into "lower" or its "uncommon" into "common"; a sentence copied from a passage
    is supported by it;
 3. a passage can support it only if it names every named thing the sentence names, holds most of its
-   words (:mod:`assistant.answer.grounding`) and does not say them only of what lies "outside" or "except"
-   them: "plasmapheresis uses donor antibodies" cannot lean on the IVIg passage, "avoid caffeine" cannot
-   lean on any, "affects the brain and spinal cord" cannot lean on "nerve cells outside the brain and
-   spinal cord";
+   words (:mod:`assistant.answer.grounding`), does not say them only of what lies "outside" or "except"
+   them, and says how often ("usually", "common") only if its closest sentence does: "plasmapheresis uses
+   donor antibodies" cannot lean on the IVIg passage, "avoid caffeine" cannot lean on any, "affects the
+   brain and spinal cord" cannot lean on "nerve cells outside the brain and spinal cord", "usually
+   reversible" cannot lean on "sometimes … reversible";
 4. the judge scores it against those passages, the cited ones first; it is kept only if one reaches
    the threshold, and its citation is re-pointed to the passage that really supports it.
 
@@ -35,6 +36,7 @@ from assistant.answer.checks import (
     closest_sentence,
     copied_from,
     direction_conflict,
+    frequency_conflict,
     missing_name,
     missing_number,
     negated_word_conflict,
@@ -250,7 +252,8 @@ class Verifier:
                               f"{', '.join(sorted(lexicon.owners[word]))}, not of what it names")
             elif grounding.support < self.min_support:
                 why = why or f"most of its words are not in passage [{n}] ({', '.join(grounding.novel_words[:4])})"
-            elif conflict := scope_conflict(sentence.text, [texts[n - 1]]):
+            elif conflict := scope_conflict(sentence.text, [texts[n - 1]]) or frequency_conflict(sentence.text,
+                                                                                              [texts[n - 1]]):
                 why = why or f"{conflict} ([{n}])"
             else:
                 eligible.append(n)
