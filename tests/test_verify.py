@@ -175,6 +175,18 @@ def test_this_or_it_stands_for_what_the_sentence_before_named():
     assert "peripheral neuropathy" in result.verdicts[1].reason
 
 
+def test_the_symptoms_stands_for_what_was_just_named_too():
+    """Seen on dev (g015): cerebellar degeneration's symptom list given under "What is limbic encephalitis?"."""
+    shown = passages("Limbic encephalitis. Its symptoms may include memory loss.",
+                     "Cerebellar degeneration. Signs and symptoms may include dizziness and nausea.")
+    judge = FakeJudge(allow={"The symptoms may include dizziness and nausea.": "dizziness",
+                             "Symptoms may include memory loss.": "memory loss"})
+    draft = "The symptoms may include dizziness and nausea [2]. Symptoms may include memory loss [1]."
+    result = Verifier(judge).verify("What is limbic encephalitis?", draft, shown)
+    assert [v.kept for v in result.verdicts] == [False, True]
+    assert "limbic encephalitis" in result.verdicts[0].reason
+
+
 def test_stemming_from_many_threads_at_once_gives_the_same_stems():
     from concurrent.futures import ThreadPoolExecutor
 

@@ -55,7 +55,10 @@ _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # What the prompt looks like, never part of an answer: "Passages:", "[2] (Imaging tests)", "(Medications)".
 _PROMPT_FORMAT = re.compile(
     r"^\s*(?:(?:Passages?|Question|Answer|Statement)\s*:\s*)?(?:\[\d+\]\s*)?(?:\((?:[A-Z][\w&',/ -]{1,60})\)\s*)?")
-_ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
+# Openings that stand for what was just named: "It can cause …", and "The symptoms may include …" (seen on dev,
+# g015: cerebellar degeneration's symptom list given under "What is limbic encephalitis?").
+_ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b"
+                      r"|^(?:The |Its |Their )?(?:signs and symptoms|symptoms|signs)\b", re.IGNORECASE)
 _POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
 # "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
 _CITATION_SUBJECT = re.compile(
@@ -224,9 +227,9 @@ class Verifier:
 
     @staticmethod
     def _referents(question: str, parsed: list[DraftSentence]) -> list[list[str]]:
-        """For each sentence opening with "It"/"This"/"They", the named things that word stands for: those
-        of the sentence before (or of the question, for the first), so "This can cause muscle rippling"
-        after a sentence about neuropathy cannot lean on the neuromyotonia passage."""
+        """For each sentence opening with "It"/"This"/"They"/"The symptoms", the named things that word stands
+        for: those of the sentence before (or of the question, for the first), so "This can cause muscle
+        rippling" after a sentence about neuropathy cannot lean on the neuromyotonia passage."""
         out, previous = [], entities_in(question)
         for sentence in parsed:
             own = entities_in(sentence.text)
