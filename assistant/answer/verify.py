@@ -55,10 +55,11 @@ _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # What the prompt looks like, never part of an answer: "Passages:", "[2] (Imaging tests)", "(Medications)".
 _PROMPT_FORMAT = re.compile(
     r"^\s*(?:(?:Passages?|Question|Answer|Statement)\s*:\s*)?(?:\[\d+\]\s*)?(?:\((?:[A-Z][\w&',/ -]{1,60})\)\s*)?")
-# Openings that stand for what was just named: "It can cause …", and "The symptoms may include …" (seen on dev,
-# g015: cerebellar degeneration's symptom list given under "What is limbic encephalitis?").
-_ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b"
-                      r"|^(?:The |Its |Their )?(?:signs and symptoms|symptoms|signs)\b", re.IGNORECASE)
+# Openings that stand for what was just named: "It can cause …"; and "The symptoms may include …" for a condition a
+# passage is headed by (seen on dev, g015: cerebellar degeneration's symptom list under "What is limbic
+# encephalitis?"; after "Could it be chemo?", "The symptoms" are the patient's, not chemotherapy's).
+_ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
+_SYMPTOMS_OF = re.compile(r"^(?:The |Its |Their )?(?:signs and symptoms|symptoms|signs)\b", re.IGNORECASE)
 _POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
 # "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
 _CITATION_SUBJECT = re.compile(
@@ -106,6 +107,15 @@ class Verification:
     def render(self) -> str:
         """The kept sentences, each followed by its citation markers."""
         return " ".join(f"{v.text} " + "".join(f"[{n}]" for n in v.supported_by) for v in self.kept)
+
+
+def _heads(name: str, text: str) -> bool:
+    """Does ``name`` head ``text`` or one of its items ("Limbic encephalitis. …", "- Myelopathy: …")?
+
+    >>> _heads("myelopathy", "- Myelopathy. This term refers to …"), _heads("myelopathy", "Unlike myelopathy, …")
+    (True, False)
+    """
+    return bool(re.search(rf"(?:^|\n)\s*(?:- )?{re.escape(name)}\b[^.:\n]{{0,40}}[.:]", text, re.IGNORECASE))
 
 
 def strip_polarity(text: str) -> str:
@@ -170,7 +180,7 @@ class Verifier:
         texts = list(texts) if texts is not None else [p.chunk.text for p in passages]
         lexicon = self.lexicon or Lexicon(texts)
         parsed = split_draft(draft)
-        refers = self._referents(question, parsed)
+        refers = self._referents(question, parsed, texts)
         verdicts: list[SentenceVerdict | None] = [self._cheap_verdict(s, texts, lexicon, r)
                                                   for s, r in zip(parsed, refers, strict=True)]
         pending = [i for i, v in enumerate(verdicts) if v is None]
@@ -226,14 +236,22 @@ class Verifier:
         return None
 
     @staticmethod
-    def _referents(question: str, parsed: list[DraftSentence]) -> list[list[str]]:
-        """For each sentence opening with "It"/"This"/"They"/"The symptoms", the named things that word stands
-        for: those of the sentence before (or of the question, for the first), so "This can cause muscle
-        rippling" after a sentence about neuropathy cannot lean on the neuromyotonia passage."""
+    def _referents(question: str, parsed: list[DraftSentence], texts: Sequence[str]) -> list[list[str]]:
+        """For each sentence opening with "It"/"This"/"They", the named things that word stands for: those of
+        the sentence before (or of the question, for the first), so "This can cause muscle rippling" after a
+        sentence about neuropathy cannot lean on the neuromyotonia passage; for one opening "The symptoms",
+        those of them that head a passage (a condition, not a treatment)."""
         out, previous = [], entities_in(question)
         for sentence in parsed:
             own = entities_in(sentence.text)
-            out.append(previous if _ANAPHOR.match(sentence.text) and not own else [])
+            if own:
+                out.append([])
+            elif _ANAPHOR.match(sentence.text):
+                out.append(previous)
+            elif _SYMPTOMS_OF.match(sentence.text):
+                out.append([e for e in previous if any(_heads(e, text) for text in texts)])
+            else:
+                out.append([])
             previous = own or previous
         return out
 
