@@ -175,15 +175,17 @@ def test_this_or_it_stands_for_what_the_sentence_before_named():
     assert "peripheral neuropathy" in result.verdicts[1].reason
 
 
-def test_the_symptoms_stands_for_what_was_just_named_too():
+def test_a_sentence_naming_nothing_is_about_the_condition_just_named():
     """Seen on dev (g015): cerebellar degeneration's symptom list given under "What is limbic encephalitis?"."""
     shown = passages("Limbic encephalitis. Its symptoms may include memory loss.",
                      "Cerebellar degeneration. Signs and symptoms may include dizziness and nausea.")
     judge = FakeJudge(allow={"The symptoms may include dizziness and nausea.": "dizziness",
-                             "Symptoms may include memory loss.": "memory loss"})
-    draft = "The symptoms may include dizziness and nausea [2]. Symptoms may include memory loss [1]."
+                             "Symptoms may include memory loss.": "memory loss",
+                             "Some people may also have nausea.": "nausea"})
+    draft = ("The symptoms may include dizziness and nausea [2]. Symptoms may include memory loss [1]. "
+             "Some people may also have nausea [2].")
     result = Verifier(judge).verify("What is limbic encephalitis?", draft, shown)
-    assert [v.kept for v in result.verdicts] == [False, True]
+    assert [v.kept for v in result.verdicts] == [False, True, False]
     assert "limbic encephalitis" in result.verdicts[0].reason
 
 

@@ -55,11 +55,11 @@ _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # What the prompt looks like, never part of an answer: "Passages:", "[2] (Imaging tests)", "(Medications)".
 _PROMPT_FORMAT = re.compile(
     r"^\s*(?:(?:Passages?|Question|Answer|Statement)\s*:\s*)?(?:\[\d+\]\s*)?(?:\((?:[A-Z][\w&',/ -]{1,60})\)\s*)?")
-# Openings that stand for what was just named: "It can cause …"; and "The symptoms may include …" for a condition a
-# passage is headed by (seen on dev, g015: cerebellar degeneration's symptom list under "What is limbic
-# encephalitis?"; after "Could it be chemo?", "The symptoms" are the patient's, not chemotherapy's).
+# Openings that stand for what was just named: "It can cause …". A sentence naming nothing ("The symptoms may
+# include …") is about the condition just named, if a passage is headed by it (seen on dev, g015: cerebellar
+# degeneration's symptom list under "What is limbic encephalitis?"; after "Could it be chemo?", "The symptoms"
+# are the patient's, not chemotherapy's).
 _ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
-_SYMPTOMS_OF = re.compile(r"^(?:The |Its |Their )?(?:signs and symptoms|symptoms|signs)\b", re.IGNORECASE)
 _POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
 # "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
 _CITATION_SUBJECT = re.compile(
@@ -239,8 +239,8 @@ class Verifier:
     def _referents(question: str, parsed: list[DraftSentence], texts: Sequence[str]) -> list[list[str]]:
         """For each sentence opening with "It"/"This"/"They", the named things that word stands for: those of
         the sentence before (or of the question, for the first), so "This can cause muscle rippling" after a
-        sentence about neuropathy cannot lean on the neuromyotonia passage; for one opening "The symptoms",
-        those of them that head a passage (a condition, not a treatment)."""
+        sentence about neuropathy cannot lean on the neuromyotonia passage; for one naming nothing ("The
+        symptoms may include …"), those of them that head a passage (a condition, not a treatment)."""
         out, previous = [], entities_in(question)
         for sentence in parsed:
             own = entities_in(sentence.text)
@@ -248,10 +248,8 @@ class Verifier:
                 out.append([])
             elif _ANAPHOR.match(sentence.text):
                 out.append(previous)
-            elif _SYMPTOMS_OF.match(sentence.text):
+            else:  # "The symptoms may include …", "Some people may also have …": about the condition just named
                 out.append([e for e in previous if any(_heads(e, text) for text in texts)])
-            else:
-                out.append([])
             previous = own or previous
         return out
 
