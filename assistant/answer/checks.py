@@ -128,15 +128,14 @@ def _squash(text: str) -> str:
 # spinal cord". ("not", "no", "without" are the negation check's.)
 _SCOPE = re.compile(r"\b(?:outside|except|beyond|besides|other than|apart from|instead of|rather than)\b",
                     re.IGNORECASE)
-_FUNCTION = {"the", "a", "an", "of", "your", "his", "her", "their", "its", "this", "that", "these", "those"}
+_SKIPPED = {"the", "a", "an", "of", "your", "his", "her", "their", "its", "this", "that", "these", "those", "and", "or"}
 
 
 def _scoped_phrases(source: str) -> list[tuple[str, tuple[str, str]]]:
     """(scope word, the first two words after it) for each scope word in ``source``, function words skipped."""
     found = []
     for match in _SCOPE.finditer(source):
-        words = [w for w in re.findall(r"[a-z]+", source[match.end():match.end() + 80].lower())
-                 if w not in _FUNCTION and w not in {"and", "or"}]
+        words = [w for w in re.findall(r"[a-z]+", source[match.end():match.end() + 80].lower()) if w not in _SKIPPED]
         if len(words) >= 2:
             found.append((match.group().lower(), (words[0], words[1])))
     return found

@@ -44,6 +44,7 @@ from assistant.answer.checks import (
     rank_by_overlap,
     scope_conflict,
 )
+from assistant.answer.evidence import lead_terms
 from assistant.answer.grounding import Lexicon, entities_in
 from assistant.core.text import sentences
 from assistant.core.types import Passage
@@ -107,15 +108,6 @@ class Verification:
     def render(self) -> str:
         """The kept sentences, each followed by its citation markers."""
         return " ".join(f"{v.text} " + "".join(f"[{n}]" for n in v.supported_by) for v in self.kept)
-
-
-def _heads(name: str, text: str) -> bool:
-    """Does ``name`` head ``text`` or one of its items ("Limbic encephalitis. …", "- Myelopathy: …")?
-
-    >>> _heads("myelopathy", "- Myelopathy. This term refers to …"), _heads("myelopathy", "Unlike myelopathy, …")
-    (True, False)
-    """
-    return bool(re.search(rf"(?:^|\n)\s*(?:- )?{re.escape(name)}\b[^.:\n]{{0,40}}[.:]", text, re.IGNORECASE))
 
 
 def strip_polarity(text: str) -> str:
@@ -242,6 +234,7 @@ class Verifier:
         sentence about neuropathy cannot lean on the neuromyotonia passage; for one naming nothing ("The
         symptoms may include …"), those of them that head a passage (a condition, not a treatment)."""
         out, previous = [], entities_in(question)
+        headings = [t.lower() for text in texts for t in lead_terms(text)]  # "limbic encephalitis", …
         for sentence in parsed:
             own = entities_in(sentence.text)
             if own:
@@ -249,7 +242,7 @@ class Verifier:
             elif _ANAPHOR.match(sentence.text):
                 out.append(previous)
             else:  # "The symptoms may include …", "Some people may also have …": about the condition just named
-                out.append([e for e in previous if any(_heads(e, text) for text in texts)])
+                out.append([e for e in previous if any(h == e or h.startswith(f"{e} ") for h in headings)])
             previous = own or previous
         return out
 

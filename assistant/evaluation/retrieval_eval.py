@@ -72,6 +72,10 @@ def load_gold(path: Path) -> list[GoldQuestion]:
     return questions
 
 
+def _query(item: GoldQuestion, standalone: Callable[[GoldQuestion], str] | None) -> str:
+    return standalone(item) if standalone else item.question
+
+
 def evaluate_retriever(retriever: Retriever, gold: list[GoldQuestion], mode: str,
                        standalone: Callable[[GoldQuestion], str] | None = None) -> dict[str, float]:
     """``standalone`` turns a gold question into the query the pipeline would retrieve with."""
@@ -79,8 +83,7 @@ def evaluate_retriever(retriever: Retriever, gold: list[GoldQuestion], mode: str
     for item in gold:
         if not item.answerable:
             continue
-        query = standalone(item) if standalone else item.question
-        passages = retriever.retrieve(query, k=DEPTH, mode=mode)
+        passages = retriever.retrieve(_query(item, standalone), k=DEPTH, mode=mode)
         per_query.append([passage_has_evidence(p.chunk.text, item.evidence) for p in passages])
     return {
         "hit@1": hit_at_k(per_query, 1),
@@ -97,7 +100,7 @@ def misses(retriever: Retriever, gold: list[GoldQuestion], mode: str, k: int = 5
     out = []
     for item in gold:
         if item.answerable:
-            passages = retriever.retrieve(standalone(item) if standalone else item.question, k=k, mode=mode)
+            passages = retriever.retrieve(_query(item, standalone), k=k, mode=mode)
             if not any(passage_has_evidence(p.chunk.text, item.evidence) for p in passages):
                 out.append(f"{item.id}: {item.question}")
     return out
