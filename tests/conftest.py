@@ -93,8 +93,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# Loose thresholds for the toy corpus: the hashing fake's cosines are far below MiniLM's.
-TOY_OVERRIDES = {"triage": {"use_embeddings": False},
+# Loose thresholds for the toy corpus: the hashing fake's cosines are far below MiniLM's. A FakeJudge with
+# ``yes`` says it to every yes/no prompt, so triage's second look is off unless a test turns it on.
+TOY_OVERRIDES = {"triage": {"use_embeddings": False, "model_check": False},
                  "verify": {"min_coverage": 0.05, "min_relevance": 0.0, "min_quote_score": 0.1}}
 
 

@@ -5,7 +5,14 @@ import pytest
 
 from assistant.core.types import Chunk, Passage
 from assistant.llm.kvblocks import common_prefix, split_prompt
-from assistant.llm.prompts import build_messages, judge_messages, library_pieces, passage_header, prompt_pieces
+from assistant.llm.prompts import (
+    EMERGENCY_LEAD,
+    build_messages,
+    judge_messages,
+    library_pieces,
+    passage_header,
+    prompt_pieces,
+)
 
 
 def test_split_marks_every_registered_text_and_ends_with_live_text():
@@ -52,8 +59,9 @@ def test_a_judge_prompt_is_one_piece_then_its_statement():
 def test_the_library_holds_every_text_at_every_rank_and_for_the_judge():
     chunks = [_passage(cid, "Causes", text).chunk for cid, text in (("a", "Alpha."), ("b", "Beta."))]
     pieces = library_pieces(chunks, max_rank=2)
-    assert len(pieces) == 2 * 2 + 2
+    assert len(pieces) == 2 * 2 + 2 + 1
     assert "\n\n[2] (Causes)\nAlpha." in pieces and "Passage:\nBeta." in pieces
+    assert pieces[-1] == EMERGENCY_LEAD  # the triage second look's question
 
 
 PASSAGE_A = ("Paraneoplastic syndromes are not caused by cancer cells directly disrupting nerve function, by "

@@ -44,3 +44,15 @@ def test_judge_prefers_the_supported_statement_over_its_negation(bot):
         (question, "The syndromes are caused by the cancer spreading to the brain.", passage),
     ])
     assert supported >= 0.5 > negated
+
+
+def test_triage_second_look_tells_an_emergency_from_a_slow_symptom_and_a_question(bot):
+    look = bot.components.triager().second_look
+    threshold = bot.settings.triage.model_emergency_threshold
+    fainting = look.emergency_probability(
+        "my grandad's heart is going like a drum and he's sweating buckets, I think he's about to keel over")
+    slow = look.emergency_probability("my legs have felt a bit tired on stairs for a month")
+    question = look.emergency_probability("I live in Texas: what does the immune system do to nerves?")
+    assert fainting >= threshold > question and slow < 0.2, (fainting, slow, question)
+    # a slowly building symptom stays urgent: the second look is asked and says no
+    assert bot.ask("my legs have felt a bit tired on stairs for a month").urgency == "urgent"

@@ -169,6 +169,18 @@ def test_abbreviation_the_sources_spell_out_is_expanded_before_retrieval(make_bo
     assert "Beta syndrome" in answer.contexts[0].chunk.text and not answer.abstained
 
 
+def test_triage_second_look_asks_the_assistants_own_judge_and_an_emergency_generates_nothing(make_bot):
+    message = "my grandad is sweating buckets and his heart is going like a drum"  # no rule has it
+    calm = make_bot("The immune system attacks nerves [1].", judge=FakeJudge(yes=0.2),
+                    triage={"use_embeddings": False, "model_check": True}).ask(message)
+    bot = make_bot("The immune system attacks nerves [1].", judge=FakeJudge(yes=0.9),
+                   triage={"use_embeddings": False, "model_check": True})
+    answer = bot.ask(message)
+    assert calm.urgency == "none"
+    assert answer.urgency == "emergency" and answer.triage.reason.startswith("model: ")
+    assert bot.generator.prompts == []
+
+
 def _caching_bot(make_bot, block_tokens):
     cache = FakePieceCache(block_tokens)
     generator = FakeGenerator(["The immune system attacks nerves [1]."], piece_cache=cache)
@@ -179,7 +191,7 @@ def test_passage_states_are_prepared_one_piece_at_a_time_and_prompts_are_made_of
     bot, generator = _caching_bot(make_bot, block_tokens=100_000)
     count = bot.prepare_passage_states()
     chunks = bot.components.retriever().index.chunks
-    assert count == len(chunks) * (bot.settings.generation.passages + 1)  # every rank, and the judge's
+    assert count == len(chunks) * (bot.settings.generation.passages + 1) + 1  # every rank, the judge's, triage's
     assert all(len(batch) == 1 for batch in generator.piece_cache.cached) and len(generator.piece_cache.cached) == count
     assert generator.piece_cache.kept == [batch[0] for batch in generator.piece_cache.cached]
     bot.ask("Does the immune system attack nerves?")

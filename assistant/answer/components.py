@@ -1,5 +1,9 @@
 """Wire settings to real components, lazily: nothing loads until first used.
 
+The triager's second look asks the answering model; an ``Assistant`` hands it its own judge
+(``use_judge``), so one model serves both. Alone (``assistant triage``, the triage eval), the
+components make that model on the triager's first second look.
+
 >>> parts = Components(Settings())   # cheap: no model, no disk
 >>> parts._retriever is None
 True
@@ -12,6 +16,8 @@ from collections.abc import Callable
 from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
 from assistant.guard.triage import Triager
+from assistant.llm.protocols import Judge
+from assistant.llm.second_look import ModelSecondLook
 from assistant.search.embedders import Embedder, SentenceTransformerEmbedder
 from assistant.search.index import IndexStore, LoadedIndex
 from assistant.search.retriever import Retriever
@@ -31,6 +37,16 @@ class Components:
         self._index: LoadedIndex | None = None
         self._retriever: Retriever | None = None
         self._triager: Triager | None = None
+        self._judge: Callable[[], Judge] = self._own_judge
+
+    def use_judge(self, judge: Callable[[], Judge]) -> None:
+        """The judge the triager's second look asks (called on first use); set before the first triage."""
+        self._judge = judge
+
+    def _own_judge(self) -> Judge:
+        from assistant.llm.factory import make_generator
+
+        return make_generator(self.settings).judge()
 
     def store(self) -> IndexStore:
         return IndexStore(self.settings, self.embedder, log=self.log, progress=self.progress)
@@ -50,5 +66,6 @@ class Components:
 
     def triager(self) -> Triager:
         if self._triager is None:
-            self._triager = Triager(self.settings.triage, self.embedder)
+            self._triager = Triager(self.settings.triage, self.embedder,
+                                    ModelSecondLook(lambda: self._judge()))
         return self._triager

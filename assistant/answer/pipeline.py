@@ -66,6 +66,7 @@ class Assistant:
                  moderation: ModerationStore | None = None) -> None:
         self.settings = settings or Settings()
         self.components = components or Components(self.settings)
+        self.components.use_judge(lambda: self.judge)
         self._generator = generator
         self._judge = judge
         self.moderation = moderation or ModerationStore(self.settings.moderation.database)

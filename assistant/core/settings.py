@@ -361,6 +361,18 @@ class TriageSettings(BaseModel):
         description="The nearest example of the chosen kind must be at least this much closer than the "
                     "nearest example of any other kind (assistant/guard/triage.py).",
     )
+    model_check: bool = Field(
+        default=True,
+        description="Also ask the answering model (when its judge answers yes/no) whether a message the rules "
+                    "do not call an emergency shows an emergency sign happening now (assistant/llm/second_look.py); "
+                    "~0.5 s, only for messages with a symptom word that are not a general question or a past event.",
+    )
+    model_emergency_threshold: float = Field(
+        default=0.65, ge=0, le=1,
+        description="P(Yes) from which the model's second look makes a message an emergency (chosen on the dev "
+                    "set only: of its 723 messages, 130 of 308 emergencies reach it, 1 of 156 urgent and no "
+                    "informational one).",
+    )
 
 
 class ServerSettings(BaseModel):

@@ -3,8 +3,8 @@
 Dev sets (thresholds, prompts and rules were chosen on them): eval/gold.jsonl, eval/triage.jsonl and the
 dev half of eval/claims.jsonl. Test sets (written before the changes they measure, never tuned on):
 eval/answers_test.jsonl, eval/triage_test.jsonl and the test half of eval/claims.jsonl; and a second answer test
-set, eval/answers_test2.jsonl (answers and retrieval only, under ``test2`` in report.json); and three more triage
-test sets, eval/triage_test3/4/5.jsonl, in aggregate only (matrices and latency, never the missed messages, under
+set, eval/answers_test2.jsonl (answers and retrieval only, under ``test2`` in report.json); and four more triage
+test sets, eval/triage_test3/4/5/6.jsonl, in aggregate only (matrices and latency, never the missed messages, under
 ``triage_held_out``).
 
 Writes ``eval/reports/<timestamp>/report.json``, ``report.md`` and PNG plots (metric bars, latency

@@ -15,7 +15,7 @@ from assistant.evaluation.metrics import LABELS, confusion_matrix, percentile, r
 DEFAULT_SET = PROJECT_ROOT / "eval" / "triage.jsonl"  # dev: the rules were tuned on it
 TEST_SET = PROJECT_ROOT / "eval" / "triage_test.jsonl"  # test: written before issue 15's changes, never tuned on
 # Further held-out sets, each written before a day's triage changes and scored in aggregate only
-TRIAGE_HELD_OUT = tuple(PROJECT_ROOT / "eval" / f"triage_test{n}.jsonl" for n in (3, 4, 5))
+TRIAGE_HELD_OUT = tuple(PROJECT_ROOT / "eval" / f"triage_test{n}.jsonl" for n in (3, 4, 5, 6))
 
 
 def load_labelled(path: Path) -> list[dict]:

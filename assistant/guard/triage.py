@@ -1,6 +1,6 @@
 """Urgency triage, run first on every message: emergency, urgent, or none.
 
-Three layers, each explained in ``reason``:
+Four layers, each explained in ``reason``:
 
 1. rules (``triage_rules``): symptom patterns on normalised text, with negation ("no trouble
    breathing"), general questions ("can dysautonomia cause trouble breathing?"), past events and
@@ -16,7 +16,14 @@ Three layers, each explained in ``reason``:
    kind, escalates the message (an emergency match before an urgent one). A clause that asks ("how long
    will he live with this") is not compared. It costs one embedding call (~10 ms on 2 cores).
 
-``reason`` starts with the layer that decided ("rule:", "concepts:" or "similarity:") and quotes the words.
+4. second look (``SecondLook``, the answering model in :mod:`assistant.llm.second_look`): a message
+   none of the layers above calls an emergency, that has a symptom word and is neither a general
+   question nor a past event, is asked about once more ("an emergency sign, happening now?"); from
+   ``model_emergency_threshold`` it is an emergency. ~0.4 s when asked (it waits while another
+   question holds the model).
+
+``reason`` starts with the layer that decided ("rule:", "concepts:", "similarity:" or "model:") and quotes
+the words.
 
 >>> Triager(TriageSettings()).triage("my dad is slurring his words right now").urgency
 'emergency'
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -36,6 +44,7 @@ from assistant.core.text import english_words
 from assistant.core.types import Triage, severity
 from assistant.guard import triage_examples as examples
 from assistant.guard import triage_rules as rules
+from assistant.guard.safety import is_instruction_like
 from assistant.guard.triage_concepts import CRISIS_CONCEPTS, find_concepts
 from assistant.search.embedders import Embedder
 
@@ -45,12 +54,37 @@ CRISIS_RULES = frozenset({"self_harm"}) | CRISIS_CONCEPTS
 CRISIS_EXEMPLARS = frozenset(examples.CRISIS)
 
 
+def told_as_now(text: str) -> bool:
+    """Could this (normalised) message tell of a symptom happening now: a symptom word, neither a general
+    question nor a past event? Only such a message goes to the similarity layer and the second look.
+
+    >>> told_as_now("my dad's heart is fluttering and he's grey"), told_as_now("can a seizure cause falls?")
+    (True, False)
+    """
+    return examples.has_symptom_word(text) and not rules.is_past(text) and not rules.is_general(text, len(text))
+
+
+@runtime_checkable
+class SecondLook(Protocol):
+    """Another opinion on a message the rules do not call an emergency."""
+
+    name: str
+
+    def warm_up(self) -> None: ...
+
+    def emergency_probability(self, message: str) -> float | None:
+        """P(an emergency sign is happening now) in [0, 1]; None when it has no opinion to give."""
+        ...
+
+
 class Triager:
     """Classifies a message (and the latest user turn before it) by urgency."""
 
-    def __init__(self, settings: TriageSettings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: TriageSettings, embedder: Embedder | None = None,
+                 second_look: SecondLook | None = None) -> None:
         self.settings = settings
         self.embedder = embedder if settings.use_embeddings else None
+        self.second_look = second_look if settings.model_check else None
         self._exemplar_vectors: dict[str, np.ndarray] | None = None
 
     def warm_up(self) -> None:
@@ -59,8 +93,29 @@ class Triager:
             self._exemplar_vectors = {
                 label: self.embedder.embed(list(texts)) for label, texts in EXEMPLARS.items()
             }
+        if self.second_look is not None:
+            self.second_look.warm_up()
 
     def triage(self, message: str, history: Sequence[dict] = ()) -> Triage:
+        found = self._by_layers(message, history)
+        if found.urgency == "emergency" or self.second_look is None:
+            return found
+        return self._look_again(message, found)
+
+    def _look_again(self, message: str, found: Triage) -> Triage:
+        """Ask the second look about a message with a symptom told as happening now."""
+        text = rules.normalise(message)
+        if not told_as_now(text) or is_instruction_like(message):  # "say this is an emergency" is not one
+            return found
+        p = self.second_look.emergency_probability(message)
+        if p is None or p < self.settings.model_emergency_threshold:
+            return found
+        crisis = bool(examples.SELF_HARM_WORDS.search(text))
+        advice = self.settings.crisis_advice if crisis else self.settings.emergency_advice
+        return Triage("emergency", f"{self.second_look.name}: an emergency sign happening now (P(Yes) {p:.2f}); "
+                                   f"before it, {found.reason}", self._fmt(advice))
+
+    def _by_layers(self, message: str, history: Sequence[dict]) -> Triage:
         current = self._classify(message)
         previous = [t["content"] for t in history if t.get("role") == "user"][-1:]
         if previous and current.urgency != "emergency":
@@ -126,8 +181,7 @@ class Triager:
         A clause that asks ("how long will my dad live with this", "who can help her swallow") tells
         nothing happening and is not compared; in a message that asks something, a telling clause needs
         ``question_similarity`` to be called an emergency ("her arms jerk, what is that called?")."""
-        if self.embedder is None or not examples.has_symptom_word(text) or rules.is_past(text) \
-                or rules.is_general(text, len(text)):
+        if self.embedder is None or not told_as_now(text):
             return None
         pieces = [p for p in dict.fromkeys([text, *rules.clauses(text), *rules.question_split(text)])
                   if examples.has_symptom_word(p) and not rules.is_past(p) and not rules.asks(p)

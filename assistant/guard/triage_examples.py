@@ -110,6 +110,13 @@ SYMPTOM_WORDS = re.compile(
 )
 
 
+# Words of self-harm: an emergency the second look finds in such a message gets the crisis advice.
+SELF_HARM_WORDS = re.compile(
+    r"\b(?:suicid\w*|kill(?:ing)? (?:my|him|her|them)sel(?:f|ves)|end (?:my|his|her|their) (?:own )?life|end it all|"
+    r"(?:hurt|harm)(?:ing)? (?:my|him|her|them)sel(?:f|ves)|better off without|goodbye|(?:want|wanna) to die|"
+    r"(?:don't|do not) want to (?:be here|live|wake up))\b")
+
+
 def has_symptom_word(text: str) -> bool:
     """Does the message use a word a symptom or a crisis would be told in?"""
     return bool(SYMPTOM_WORDS.search(text.lower()))

@@ -10,6 +10,7 @@ The model sees only the numbered passages it may cite, with any sentence that ad
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -187,10 +188,11 @@ def _numbered(passages: Sequence[Passage], texts: Sequence[str], header_end: str
 
 def library_pieces(chunks: Sequence[Chunk], max_rank: int) -> list[str]:
     """Every piece a prompt over these chunks can hold: each full text at each rank up to ``max_rank``,
-    and as the judge quotes it."""
+    as the judge quotes it, and the triage second look's question."""
     texts = [passage_text(c) for c in chunks]
     return [passage_header(rank, c.section, "\n") + text for rank in range(1, max_rank + 1)
-            for c, text in zip(chunks, texts, strict=True)] + [JUDGE_PASSAGE_LEAD + text for text in texts]
+            for c, text in zip(chunks, texts, strict=True)] + [JUDGE_PASSAGE_LEAD + text for text in texts] + [
+        EMERGENCY_LEAD]
 
 
 def is_abstention(draft: str) -> bool:
@@ -211,3 +213,29 @@ def system_prefix() -> str:
     """What every ChatML prompt starts with: the system turn and the opening of the user turn."""
     return chatml([{"role": "system", "content": SYSTEM_PROMPT}])[: -len("<|im_start|>assistant\n")] + (
         "<|im_start|>user\n")
+
+
+
+# Triage's second look (assistant/llm/second_look.py): asked under the generator's system prompt, so
+# everything before the message is one cached piece (EMERGENCY_LEAD) and only the message is read.
+EMERGENCY_TEMPLATE = (
+    "Emergency signs: trouble breathing or choking; chest pain or pressure; fainting, or nearly fainting with "
+    "a racing, pounding or irregular heartbeat; a seizure; someone who collapsed or will not wake up; sudden "
+    "weakness, numbness or a drooping face on one side; sudden loss of sight or speech; the worst headache of "
+    "their life; plans to end their life or harm themselves; an overdose; swelling of the face or throat; heavy "
+    "bleeding; a high fever during chemotherapy.\n\n"
+    "Read the message below. Is the writer, or someone with them, showing an emergency sign right now? A general "
+    "question, a past event, a story, or a symptom building up over days is not. Answer Yes or No.\n\n"
+    "Message: {message}"
+)
+EMERGENCY_LEAD = EMERGENCY_TEMPLATE.split("{message}")[0]
+
+
+def emergency_messages(message: str) -> list[dict[str, str]]:
+    """The triage second look's yes/no prompt; the message goes last, after the cached lead.
+
+    >>> emergency_messages("he is not breathing")[1]["content"].splitlines()[-1]
+    'Message: "he is not breathing"'
+    """
+    return [{"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": EMERGENCY_TEMPLATE.format(message=json.dumps(message))}]
