@@ -269,3 +269,15 @@ def test_a_judge_without_yes_no_gives_no_opinion():
     with_yes = Triager(TriageSettings(use_embeddings=False),
                        second_look=ModelSecondLook(lambda: FakeJudge(yes=0.95)))
     assert without.triage(message).urgency == "none" and with_yes.triage(message).urgency == "emergency"
+
+
+def test_a_model_that_cannot_load_leaves_the_layers_answer_and_says_so():
+    from assistant.core.errors import ModelError
+
+    class BrokenLook(ScriptedLook):
+        def emergency_probability(self, message: str) -> float | None:
+            raise ModelError("llama.cpp could not load model.gguf")
+
+    triager = Triager(TriageSettings(use_embeddings=False), second_look=BrokenLook(None))
+    result = triager.triage("my legs are getting weaker each day")
+    assert result.urgency == "urgent" and "no second look: llama.cpp could not load" in result.reason

@@ -39,6 +39,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from assistant.core.errors import ModelError
 from assistant.core.settings import TriageSettings
 from assistant.core.text import english_words
 from assistant.core.types import Triage, severity
@@ -107,7 +108,10 @@ class Triager:
         text = rules.normalise(message)
         if not told_as_now(text) or is_instruction_like(message):  # "say this is an emergency" is not one
             return found
-        p = self.second_look.emergency_probability(message)
+        try:
+            p = self.second_look.emergency_probability(message)
+        except ModelError as exc:  # triage never fails for the model: the layers' answer stands, and says so
+            return replace(found, reason=f"{found.reason} (no second look: {exc})")
         if p is None or p < self.settings.model_emergency_threshold:
             return found
         crisis = bool(examples.SELF_HARM_WORDS.search(text))
