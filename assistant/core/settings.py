@@ -365,7 +365,8 @@ class TriageSettings(BaseModel):
         default=True,
         description="Also ask the answering model (when its judge answers yes/no) whether a message the rules "
                     "do not call an emergency shows an emergency sign happening now (assistant/llm/second_look.py); "
-                    "~0.5 s, only for messages with a symptom word that are not a general question or a past event.",
+                    "~0.4 s, only for messages with a symptom word that are not a general question, a past event "
+                    "or an instruction.",
     )
     model_emergency_threshold: float = Field(
         default=0.65, ge=0, le=1,

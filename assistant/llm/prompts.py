@@ -215,7 +215,6 @@ def system_prefix() -> str:
         "<|im_start|>user\n")
 
 
-
 # Triage's second look (assistant/llm/second_look.py): asked under the generator's system prompt, so
 # everything before the message is one cached piece (EMERGENCY_LEAD) and only the message is read.
 EMERGENCY_TEMPLATE = (
