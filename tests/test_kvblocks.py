@@ -178,3 +178,19 @@ def test_forgetting_saved_states_keeps_only_the_named_texts(tmp_path):
     (tmp_path / "notes.txt").write_text("not a state")
     assert cache.forget_saved_except(["keep me", "never saved"]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([cache._file("keep me").name, "notes.txt"])
+
+
+@pytest.mark.model
+def test_the_second_look_reads_only_the_message_once_its_question_is_a_block(llama_pair):
+    from assistant.llm.prompts import emergency_messages
+
+    plain, blocks = llama_pair
+    with blocks.lock:
+        blocks.blocks.add([EMERGENCY_LEAD])
+    _next_logits(blocks, "Hello")  # the cache now holds another prompt, as after an answer
+    messages = emergency_messages("my dad is grey and sweaty and his heart is racing")
+    with blocks.lock:
+        tokens = blocks.prompt_tokens(messages)  # places the question's state; the rest is left to evaluate
+        live = len(tokens) - blocks.llama.n_tokens
+    assert 0 < live < 40, live  # the message and the end of the turn, not the ~150-token question
+    assert abs(plain.judge().yes_probability(messages) - blocks.judge().yes_probability(messages)) < 0.05
