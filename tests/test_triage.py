@@ -260,6 +260,14 @@ def test_second_look_keeps_an_urgent_answer_below_threshold_and_gives_crisis_adv
     assert result.urgency == "emergency" and result.reason.startswith("model: ") and "988" in result.advice
 
 
+def test_second_look_gives_the_emergency_advice_when_self_harm_is_denied():
+    message = "i am not suicidal, but my head is pounding and everything is spinning"
+    assert urgency(message) == "none"
+    triager, _ = looked(0.90)
+    result = triager.triage(message)
+    assert result.urgency == "emergency" and "988" not in result.advice and "Call 911" in result.advice
+
+
 def test_a_judge_without_yes_no_gives_no_opinion():
     from assistant.llm.second_look import ModelSecondLook
     from assistant.testing import FakeJudge

@@ -114,7 +114,9 @@ class Triager:
             return replace(found, reason=f"{found.reason} (no second look: {exc})")
         if p is None or p < self.settings.model_emergency_threshold:
             return found
-        crisis = bool(examples.SELF_HARM_WORDS.search(text))
+        # "I'm not suicidal, but ..." is told the emergency advice, not the crisis line
+        words = examples.SELF_HARM_WORDS
+        crisis = bool(words.search(text)) and not rules.negated_symptom(text, words)
         advice = self.settings.crisis_advice if crisis else self.settings.emergency_advice
         return Triage("emergency", f"{self.second_look.name}: an emergency sign happening now (P(Yes) {p:.2f}); "
                                    f"before it, {found.reason}", self._fmt(advice))
