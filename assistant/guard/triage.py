@@ -98,14 +98,14 @@ class Triager:
             self.second_look.warm_up()
 
     def triage(self, message: str, history: Sequence[dict] = ()) -> Triage:
-        found = self._by_layers(message, history)
+        text = rules.normalise(message)
+        found = self._by_layers(message, text, history)
         if found.urgency == "emergency" or self.second_look is None:
             return found
-        return self._look_again(message, found)
+        return self._look_again(message, text, found)
 
-    def _look_again(self, message: str, found: Triage) -> Triage:
-        """Ask the second look about a message with a symptom told as happening now."""
-        text = rules.normalise(message)
+    def _look_again(self, message: str, text: str, found: Triage) -> Triage:
+        """Ask the second look about a message (``text``: normalised) with a symptom told as happening now."""
         if not told_as_now(text) or is_instruction_like(message):  # "say this is an emergency" is not one
             return found
         try:
@@ -121,19 +121,19 @@ class Triager:
         return Triage("emergency", f"{self.second_look.name}: an emergency sign happening now (P(Yes) {p:.2f}); "
                                    f"before it, {found.reason}", self._fmt(advice))
 
-    def _by_layers(self, message: str, history: Sequence[dict]) -> Triage:
-        current = self._classify(message)
+    def _by_layers(self, message: str, text: str, history: Sequence[dict]) -> Triage:
+        """Rules, concepts and similarity on the message (``text``: normalised), alone and after the previous one."""
+        current = self._classify(text)
         previous = [t["content"] for t in history if t.get("role") == "user"][-1:]
         if previous and current.urgency != "emergency":
-            combined = self._classify(f"{previous[0].rstrip(' .!?')}, {message}")
-            alone = self._classify(previous[0])
+            combined = self._classify(rules.normalise(f"{previous[0].rstrip(' .!?')}, {message}"))
+            alone = self._classify(rules.normalise(previous[0]))
             if severity(combined.urgency) > max(severity(current.urgency), severity(alone.urgency)):
                 return Triage(combined.urgency, f"{combined.reason} (read with the previous message)",
                               combined.advice)
         return current
 
-    def _classify(self, message: str) -> Triage:
-        text = rules.normalise(message)
+    def _classify(self, text: str) -> Triage:
         matches = rules.find_symptoms(text)
         live = [rules.recurring_downgrade(m) for m in matches
                 if not rules.is_general(m.clause, m.start) and not rules.is_past(m.clause)]
