@@ -23,6 +23,9 @@ TRIAGER = Triager(TriageSettings(use_embeddings=False))  # rules and concepts on
     ("his fingers and lips have gone a dusky blue", "colour"),
     ("i feel woozy and my pulse is all irregular", "faint_heart"),
     ("running a temperature of 38.9 two days after my chemo", "fever_chemo"),
+    ("my uncle slid off the bench and now he's mumbling", "collapse_confused"),
+    ("her whole body is jerking and she won't answer us", "seizure_long"),
+    ("he's stiffening up and his eyes have rolled back", "seizure_eyes"),
 ])
 def test_each_family_is_found_whatever_the_word_order(message, rule):
     assert rule in [m.rule for m in find_concepts(normalise(message))]
@@ -36,6 +39,9 @@ def test_each_family_is_found_whatever_the_word_order(message, rule):
     "last year he swallowed a whole bottle of pills",  # past
     "I read that some patients take a whole bottle of pills by mistake",  # reported talk
     "my dog ate a whole packet of my tablets",  # an animal
+    "can a seizure make the eyes roll back?",  # a question about the topic
+    "years ago she slid off a chair and was confused for a while",  # past
+    "he isn't shaking any more and is answering us normally",  # negated
 ])
 def test_talk_about_a_sign_is_not_the_sign(message):
     assert TRIAGER.triage(message).urgency != "emergency"

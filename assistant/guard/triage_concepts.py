@@ -132,10 +132,24 @@ CONCEPTS: tuple[Concept, ...] = (
              r"won't|isn't|can't|doesn't|not|no longer",
              r"answer\w*|respond\w*|react\w*|mov(?:e|ing)|talk\w*|speak\w*"),
     _concept("seizure_long", "emergency", "a seizure that goes on or keeps coming back",
-             r"seiz\w*|fitting|fits?\b|convuls\w*|shaking all over|twitching all over|jerking all over",
+             r"seiz\w*|fitting|fits?\b|convuls\w*|(?:shaking|twitching|jerking) (?:all over|like this)|"
+             r"(?:whole )?body (?:is |keeps )?(?:shaking|jerking|twitching)|(?:he|she|they)(?:'s| is|s| are) shaking",
              r"won't stop|not stopping|keeps? going|one after (?:another|the other)|back to back|over and over|"
              r"(?:two|three|four|five|several|multiple|[2-9]) (?:seiz\w*|fits|convulsions)|"
-             r"hasn't (?:come round|stopped|woken)|not (?:waking|coming round)|[5-9] ?min|[1-9]\d ?min|ages"),
+             r"hasn't (?:come round|stopped|woken)|not (?:waking|coming round)|[5-9] ?min|[1-9]\d ?min|ages|"
+             r"for a (?:while|long time)|a long time|(?:been )?going on (?:a while|for)|"
+             r"still (?:going|shaking|jerking)|"
+             r"can't (?:reach|get through to) (?:him|her|them)|(?:won'?t|isn't|not|doesn't) (?:answer\w*|respond\w*)"),
+    # a fit happening now: eyes rolled back with the body shaking or stiff
+    _concept("seizure_eyes", "emergency", "eyes rolled back with shaking, jerking or stiffening",
+             r"eyes? (?:have |are |were |has |is )?(?:rolled|rolling|roll(?:s|ed)?)(?: back| up)?",
+             r"shak\w*|jerk\w*|twitch\w*|seiz\w*|convuls\w*|fitting|stiff\w*|foam\w*|can't (?:reach|wake)"),
+    # a fall or slump with speech or sense gone: "slid off her chair and is mumbling nonsense"
+    _concept("collapse_confused", "emergency", "a collapse or fall with confused or garbled speech",
+             r"slid (?:off|down|out of|to)|slump\w*|collaps\w*|fell (?:off|down|over|out of|to)|dropped to|"
+             r"keel\w* over|went down|(?:found (?:him|her|them|my \w+) )?on the floor|hit the floor|crumpl\w*",
+             r"mumbl\w*|babbl\w*|mutter\w*|gibberish|nonsense|jabber\w*|confus\w*|muddled|not making sense|"
+             r"makes? no sense|slurr\w*|doesn't (?:know|recogni[sz]e) (?:me|us|where|who)"),
     _concept("shaking_minutes", "emergency", "shaking or jerking that has gone on for minutes",
              r"shak\w*|jerk\w*|seiz\w*|fit\b|fitting|convuls\w*|twitch\w*",
              r"(?:\b(?:five|six|seven|eight|nine|ten|fifteen|twenty|[5-9]|[1-9]\d)\b (?:or (?:\w+ )?)?min\w*)|"
