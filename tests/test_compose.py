@@ -59,3 +59,13 @@ def test_carries_counts_only_what_the_evidence_adds_to_the_question():
 def test_a_list_is_one_evidence_unit_read_after_its_introduction():
     text = "Signs and symptoms may include:\n\n- Difficulty walking\n- Hallucinations"
     assert [u.readable for u in units(text)] == ["Signs and symptoms may include: Difficulty walking; Hallucinations."]
+
+
+def test_a_sentence_that_goes_on_from_the_one_before_is_quoted_with_it_and_both_are_cited():
+    text = ("They are not caused by the cancer spreading. Instead, they occur as a result of the activation of "
+            "your immune system.")
+    (unit,) = units(text)
+    result = compose("Is it the cancer spreading?", Verification([]), [Evidence(unit, 3, 0.9)], similarity, SETTINGS)
+    assert result.text == ("Here is what my sources say: “They are not caused by the cancer spreading.” [3] "
+                           "“Instead, they occur as a result of the activation of your immune system.” [3]")
+    assert result.quoted == len(result.shown) == 2

@@ -27,6 +27,7 @@ from assistant.answer.evidence import Evidence, Unit
 from assistant.answer.grounding import Lexicon, entities_in
 from assistant.answer.verify import SentenceVerdict, Verification
 from assistant.core.settings import VerifySettings
+from assistant.core.text import sentences
 
 CARRY_SHARE = 0.7  # 0.5 let "nerve cells ... transmit messages" stand for "damage to nerves that transmit messages"
 _ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
@@ -87,15 +88,25 @@ def compose(question: str, verification: Verification, evidence: Sequence[Eviden
         parts = [(v.text, list(v.supported_by)) for v in shown]
         extra = [e for e in _close(evidence, best, settings)[: settings.also_quotes]
                  if not carries([v.text for v in shown], e.unit, question)]
-        for i, e in enumerate(extra):
-            parts.append((("My sources also say: " if i == 0 else "") + f"“{e.unit.readable}”", [e.n]))
-        return _assemble(parts, quoted=len(parts) - len(shown))
+        quoted = _quotes(extra, "My sources also say: ")
+        return _assemble(parts + quoted, quoted=len(quoted))
     quotes = _close(evidence, best, settings)[: settings.quotes]
     if not quotes:
         return None
-    lead = "Here is what my sources say: "
-    return _assemble([(("" if i else lead) + f"“{e.unit.readable}”", [e.n]) for i, e in enumerate(quotes)],
-                     quoted=len(quotes))
+    parts = _quotes(quotes, "Here is what my sources say: ")
+    return _assemble(parts, quoted=len(parts))
+
+
+def _quotes(evidence: Sequence[Evidence], lead: str) -> list[tuple[str, list[int]]]:
+    """Evidence quoted word for word, each sentence in its own quotation marks with its passage's number, so
+    a unit of two sentences ("Any cancer may ... However, ...") keeps them together and both are cited.
+
+    >>> _quotes([Evidence(Unit("It is rare. However, it is serious."), 2, 0.9)], "Quote: ")
+    [('Quote: “It is rare.”', [2]), ('“However, it is serious.”', [2])]
+    """
+    said = [sentence for e in evidence for sentence, _, _ in sentences(e.unit.readable)]
+    numbers = [e.n for e in evidence for _ in sentences(e.unit.readable)]
+    return [(("" if i else lead) + f"“{s}”", [n]) for i, (s, n) in enumerate(zip(said, numbers, strict=True))]
 
 
 def _close(evidence: Sequence[Evidence], best: Evidence | None, settings: ComposeSettings) -> list[Evidence]:

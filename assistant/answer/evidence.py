@@ -37,6 +37,9 @@ from assistant.search.embedders import Embedder
 
 _LEAD = re.compile(r"^(?P<term>[A-Z][\w' ()-]{2,70}?)\.$")
 _REFERS_BACK = re.compile(r"^(?:This|It|These|They|Its|Their|People with this)\b")
+# A sentence that only goes on from the one before it: "Instead, they occur ... immune system." after "They are not
+# caused by the cancer spreading."; quoted or judged alone it loses what it answers, or what it contrasts with.
+_GOES_ON = re.compile(r"^(?:Instead|However|Therefore|Otherwise|Even so|Still),\s|^But\s")
 _ASKS_ABOUT_QUESTIONS = re.compile(r"\b(?:questions?|ask|asks|asking)\b", re.IGNORECASE)
 # cosine, BM25 (scaled to the best), passage score: chosen on eval/gold.jsonl (evidence hit@1/2/3 0.60/0.83/0.90,
 # against 0.59/0.80/0.85 for 0.5/0.25/0.25)
@@ -79,6 +82,8 @@ def units(text: str) -> list[Unit]:
 
     >>> [u.readable for u in units("It may include:\n\n- Difficulty walking\n- Seizures")]
     ['It may include: Difficulty walking; Seizures.']
+    >>> [u.text for u in units("It is not the cancer spreading. Instead, it is the immune system.\n\nIt is rare.")]
+    ['It is not the cancer spreading. Instead, it is the immune system.', 'It is rare.']
     """
     spans = sentences(text)
     out, lead, intro, items = [], "", "", []
@@ -93,6 +98,8 @@ def units(text: str) -> list[Unit]:
             lead = _LEAD.match(sentence).group("term")
         elif sentence.endswith(":"):
             lead, intro = "", sentence
+        elif _goes_on(text, spans, i) and out and out[-1].text == spans[i - 1][0]:
+            out[-1] = Unit(f"{out[-1].text} {sentence}", out[-1].subject)
         else:
             out.append(Unit(sentence, lead))
     if items:
@@ -108,6 +115,11 @@ def lead_terms(text: str) -> list[str]:
     """
     spans = sentences(text)
     return [_LEAD.match(s).group("term") for i, (s, _, _) in enumerate(spans) if _is_lead(text, spans, i)]
+
+
+def _goes_on(text: str, spans: list[tuple[str, int, int]], i: int) -> bool:
+    """Does sentence ``i`` go on from the one before it, in the same paragraph (``_GOES_ON``)?"""
+    return i > 0 and bool(_GOES_ON.match(spans[i][0])) and "\n" not in text[spans[i - 1][2]:spans[i][1]]
 
 
 def _is_item(sentence: str) -> bool:
