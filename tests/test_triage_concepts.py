@@ -206,3 +206,19 @@ def test_sudden_urgent_signs_are_emergencies(message, urgency):
 ])
 def test_a_question_whether_something_can_cause_a_symptom_is_not_one(message, urgency):
     assert TRIAGER.triage(message).urgency == urgency
+
+
+@pytest.mark.parametrize(("message", "urgency"), [
+    ("my dad's neck and arm ache and he's clammy and grey", "emergency"),  # a heart attack without the chest
+    ("she's on the floor and not properly breathing", "emergency"),
+    ("my vision goes black when I stand and my heart pounds", "emergency"),
+    ("my tablets keep getting stuck when I swallow", "urgent"),
+    ("my knees keep giving way", "urgent"),
+    ("everything spins when I turn over in bed", "urgent"),
+    ("I can't feel my toes anymore, it started on Sunday", "urgent"),
+    ("she's hearing people who aren't there", "urgent"),
+    ("does the neck pain from a lumbar puncture make you sweat?", "none"),  # a question
+    ("my shoulder has ached for years, I sweat a lot anyway", "none"),  # long-standing, told as a habit
+])
+def test_batch10_patients_words(message, urgency):
+    assert TRIAGER.triage(message).urgency == urgency

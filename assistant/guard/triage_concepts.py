@@ -26,6 +26,7 @@ from assistant.guard.triage_rules import (
     _NEGATORS,
     SymptomMatch,
     asks,
+    is_chronic,
     is_general,
     is_past,
     question_split,
@@ -40,10 +41,12 @@ class Concept:
     description: str
     groups: tuple[re.Pattern[str], ...]  # every group must match in one clause
     crisis: bool = False  # talk of ending one's life: crisis advice, conditional wording still counts
+    new_only: bool = False  # does not count when the clause says it has been so for years ("ached for years")
 
 
-def _concept(name: str, urgency: str, description: str, *groups: str, crisis: bool = False) -> Concept:
-    return Concept(name, urgency, description, tuple(re.compile(rf"\b(?:{g})") for g in groups), crisis)
+def _concept(name: str, urgency: str, description: str, *groups: str, crisis: bool = False,
+             new_only: bool = False) -> Concept:
+    return Concept(name, urgency, description, tuple(re.compile(rf"\b(?:{g})") for g in groups), crisis, new_only)
 
 
 _PERSON_OTHER = (r"him|her|them|someone|somebody|people|(?:my|the|our) (?:husband|wife|partner|kids?|children|"
@@ -109,7 +112,8 @@ CONCEPTS: tuple[Concept, ...] = (
              r"lips?|face|skin|fingers?|tongue", r"blue|grey|gray|purple|dusky|ashen"),
     _concept("faint_heart", "emergency", "fainting with the heart racing, irregular or slow",
              r"faint\w*|feint\w*|pass(?:ed|ing)? out|black(?:ed|ing)? out|collaps\w*|went black|woozy|keel\w* over|"
-             r"went down|hit the floor|came (?:round|to) on the floor|about to drop|going down",
+             r"went down|hit the floor|came (?:round|to) on the floor|about to drop|going down|"
+             r"(?:going|gone|goes) black",
              r"heart\w*|hart|pulse|palpitations?|racing|pounding|fluttering|skipping|irregular|somersault\w*|"
              r"flip[ -]?flop\w*|going (?:crazy|mad|wild)|hammering|thumping|\b(?:1[5-9]\d|2\d\d)\b"),
     _concept("fever_chemo", "emergency", "fever during chemotherapy",
@@ -200,12 +204,16 @@ CONCEPTS: tuple[Concept, ...] = (
              r"stiff\w*|clumsy|falling|fell|heavy|like lead|trip\w*|behaviou?r|personality|aggressive|suspicious|"
              r"paranoi\w*|agitated|buttons|grip\w*|handwriting|cramp\w*|woozy|queasy|nause\w*|eyeballs|"
              r"eyes? (?:won't|don't|can't) (?:keep|stay) still|hold (?:my|his|her) head up|downhill|"
-             r"dropp\w* (?:things|stuff|cups|everything)|drops? things",
+             r"dropp\w* (?:things|stuff|cups|everything)|drops? things|gloves|cotton wool|spidery|shaky",
              r"getting worse|worse|worsening|new|started|began|since|(?:past|last) (?:few|couple of|two|three) days|"
              r"this week|for (?:a few|a|one|two|three|several|\d+) (?:days?|weeks?)|lately|each day|"
              r"every (?:single )?day|"
              r"(?:in|over) the (?:past|last) (?:few |couple of )?(?:days?|weeks?|fortnight|month)|this month|"
-             r"spread\w*|crept"),
+             r"spread\w*|crept|creeping|recently|any ?more|no longer"),
+    # a heart attack as people tell it: arm, jaw or neck pain with sweating or breathlessness, no word of the chest
+    _concept("heart_attack", "emergency", "arm, jaw or neck pain with sweating, breathlessness or sickness",
+             r"arms?|jaw|neck|shoulders?", r"hurt\w*|pain\w*|ach\w*|tight\w*|pressure|crush\w*",
+             r"sweat\w*|clammy|breathless|short of breath|sick|nause\w*|grey|gray|ashen", new_only=True),
     _concept("fever", "urgent", "a fever", r"fever\w*|temp\w*|burning up", r"3[89](?:\.\d)?|10[0-4]|since|days?"),
     _concept("sleepier", "urgent", "getting sleepier or harder to keep awake",
              r"sleepy|sleepier|drowsy|drowsier|hard to wake|keeps? (?:nodding|dozing)",
@@ -225,7 +233,8 @@ def find_concepts(text: str) -> list[SymptomMatch]:
             if not all(hits):
                 continue
             start = min(h.start() for h in hits)
-            if _NEGATORS.search(clause[:start]) or is_past(clause) or reported(clause, start):
+            if _NEGATORS.search(clause[:start]) or is_past(clause) or reported(clause, start) \
+                    or (concept.new_only and is_chronic(clause)):
                 continue
             personal = bool(re.search(r"\b(?:i|i'm|me|my|myself)\b", clause))
             if (asks(clause) or is_general(clause, start)) and not (concept.crisis and personal):
