@@ -262,7 +262,7 @@ def test_second_look_keeps_an_urgent_answer_below_threshold_and_gives_crisis_adv
 
 def test_second_look_gives_the_emergency_advice_when_self_harm_is_denied():
     message = "i am not suicidal, but my head is pounding and everything is spinning"
-    assert urgency(message) == "none"
+    assert urgency(message) == "urgent"  # the room spinning; not an emergency until the second look says so
     triager, _ = looked(0.90)
     result = triager.triage(message)
     assert result.urgency == "emergency" and "988" not in result.advice and "Call 911" in result.advice
