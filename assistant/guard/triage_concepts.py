@@ -210,7 +210,8 @@ CONCEPTS: tuple[Concept, ...] = (
              r"every (?:single )?day|"
              r"(?:in|over) the (?:past|last) (?:few |couple of )?(?:days?|weeks?|fortnight|month)|this month|"
              r"spread\w*|crept|creeping|recently|any ?more|no longer"),
-    # a heart attack as people tell it: arm, jaw or neck pain with sweating or breathlessness, no word of the chest
+    # a heart attack as people tell it: arm, jaw, neck or shoulder pain with sweating, breathlessness or sickness,
+    # no word of the chest; not when the clause says it has been so for years (new_only)
     _concept("heart_attack", "emergency", "arm, jaw or neck pain with sweating, breathlessness or sickness",
              r"arms?|jaw|neck|shoulders?", r"hurt\w*|pain\w*|ach\w*|tight\w*|pressure|crush\w*",
              r"sweat\w*|clammy|breathless|short of breath|sick|nause\w*|grey|gray|ashen", new_only=True),
