@@ -222,3 +222,16 @@ def test_a_question_whether_something_can_cause_a_symptom_is_not_one(message, ur
 ])
 def test_batch10_patients_words(message, urgency):
     assert TRIAGER.triage(message).urgency == urgency
+
+
+@pytest.mark.parametrize(("message", "urgency"), [
+    ("I keep dropping my cup, my hands just don't grip like they used to", "urgent"),  # "used to": a change now
+    ("his balance has gone downhill, he's holding onto the walls to get around", "urgent"),
+    ("lately I get really dizzy and my heart flutters when I stand up", "urgent"),  # no faint, now and then
+    ("I get dizzy and my heart is racing and I think I'm going to pass out", "emergency"),
+    ("He chokes on water now, can anyone help with that", "urgent"),  # a habit: a swallowing problem
+    ("she choked on her dinner and now she's making a squeaky noise", "emergency"),
+    ("he used to have fits", "none"),
+])
+def test_batch12_habits_and_changes(message, urgency):
+    assert TRIAGER.triage(message).urgency == urgency

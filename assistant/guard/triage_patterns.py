@@ -215,7 +215,9 @@ URGENT_RULES = (
     _rule("walking", "urgent", "trouble walking, balance or coordination",
           r"\b(?:trouble|difficulty|problems?|hard time|can't|unable to|struggling) (?:with )?(?:walk|walking|"
           r"balance|balancing|keep(?:ing)? (?:my|his|her) balance|stand|standing)",
-          r"\bbalance (?:is|has been|feels|seems|got|gets) (?:\w+ )?(?:off|bad|poor|worse|wrong)\b",
+          r"\bbalance (?:is|has been|feels|seems|got|gets|has gone|has got|is going) (?:\w+ )?(?:off|bad|poor|worse|"
+          r"wrong|downhill)\b",
+          r"\bhold(?:s|ing)? on(?:to| to)? (?:the )?(?:walls?|furniture|railings?) to (?:get|walk|move|stand)",
           r"\b(?:unsteady|wobbly|stumbling|staggering|clumsy|tripping|keeps? tripping|keeps? falling|"
           r"falling over|losing (?:my|his|her) balance|off balance|walking into)\b", r"\bcoordination\b",
           r"\b(?:walk\w*|stagger\w*|lurch\w*) (?:about |around )?(?:like|as if) "
@@ -226,7 +228,11 @@ URGENT_RULES = (
           r"\b(?:trouble|hard|difficulty|struggl\w+) (?:to )?(?:climb(?:ing)?|get(?:ting)? up|ris(?:e|ing)) "
           r"(?:the )?(?:stairs|from)",
           r"\b(?:legs?|knees?) (?:keep |keeps |kept )?(?:giving|give|gave) (?:way|out)\b",
-          r"\bcan't (?:do up|fasten|button)\b", r"\b(?:fingers|hands) (?:won't|don't|can't) (?:work|do what)\b"),
+          r"\bcan't (?:do up|fasten|button)\b", r"\b(?:fingers|hands) (?:won't|don't|can't) (?:work|do what)\b",
+          # dev batch 12: "I keep dropping my cup, my hands just don't grip like they used to"
+          r"\b(?:keeps?|kept|keep on) dropping (?:things|stuff|my|his|her|their|cups?|the)\b",
+          r"\b(?:hands?|fingers|grip)\b[^.!?]{0,20}\b(?:don't|doesn't|won't|can't|isn't|aren't) (?:\w+ )?(?:grip|hold)",
+          r"\bgrip (?:is|has) (?:\w+ )?(?:gone|going|weak\w*|worse)\b"),
     _rule("swallowing", "urgent", "trouble swallowing",
           r"\b(?:trouble|difficulty|hard|problems?|can't) (?:to )?swallow(?:ing)?\b",
           r"\bgo(?:es|ing)? down the wrong (?:way|pipe)\b",

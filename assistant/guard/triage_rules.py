@@ -119,7 +119,8 @@ _TOPIC = re.compile(
     r"story|character|movie|film|novel|poem|song|lyrics?|game|exercises?)\b"
 )
 _PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:it's|it is|that's|everything's) (?:fine|ok|okay|better|normal|gone) now|(?:a )?long (?:time )?ago|"
-                   r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?|fortnight))|used to|back in (?:19|20)\d\d|"
+                   r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?|fortnight))|"
+                   r"(?<!like they )(?<!like it )(?<!like he )(?<!like she )(?<!like i )(?<!as they )(?<!as i )used to|back in (?:19|20)\d\d|"
                    r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
                    r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce(?=\s*(?:$|,|before|in |when|as a|years))|"
                    r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment))\b")
@@ -239,9 +240,12 @@ _NOW_AFTER = re.compile(r"\b(?<!fine )(?<!ok )(?<!okay )(?<!better )(?<!well )(?
 
 
 def is_past(text: str) -> bool:
-    """Told as past, unless something is said to happen now after it ("last week … and now he has a fever").
+    """Told as past, unless something is said to happen now after it ("last week … and now he has a fever");
+    "my hands don't grip like they used to" is a change now (dev batch 12).
 
     >>> is_past("last year he had a seizure"), is_past("he finished chemo last week and now he has a fever")
+    (True, False)
+    >>> is_past("he used to have fits"), is_past("my hands don't grip like they used to")
     (True, False)
     """
     found = _PAST.search(text)
@@ -281,19 +285,40 @@ def mentions_cancer(text: str) -> bool:
     return bool(_CANCER.search(text))
 
 
+# ... and said as a habit: "he chokes on water now", "she keeps choking on her food", "I choke when I drink"
+# (dev batch 11); "he's choking!" and "help he chokes" are not.
 _RECURRING = re.compile(r"\b(?:a bit|a little|sometimes|lately|often|now and then|on and off|occasionally|"
-                        r"every (?:now|so often)|from time to time)\b")
+                        r"every (?:now|so often)|from time to time|these days|nowadays|every time|"
+                        r"keeps? (?:on )?choking|choke (?:when|whenever|if)|"
+                        # normalised "chokes" and "choked" are both "choke": "she choked on her dinner and now ..."
+                        r"choke on (?:water|drinks?|liquids?|fluids|food|(?:his|her|my) food) (?:now|a lot))\b")
+
+
+# dizzy when standing up, "lately", with no faint: a heartbeat and blood pressure problem to see a doctor about soon
+_ON_STANDING = re.compile(r"\b(?:when|whenever|every time|if) (?:i|he|she|they|we) (?:stand|stands|get up|gets up|"
+                          r"sit up|sits up)\b")
+_REAL_FAINT = re.compile(r"\b(?:faint\w*|pass(?:ed|es|ing)? out|black(?:ed|s|ing)? out|collaps\w*|keel\w* over|"
+                         r"unconscious|hit the floor)\b")
 
 
 def recurring_downgrade(match: SymptomMatch) -> SymptomMatch:
-    """Choking "a bit, lately" is a swallowing problem to see a doctor about soon, not a choking emergency.
+    """Choking "a bit, lately" is a swallowing problem to see a doctor about soon, not a choking emergency;
+    so is getting dizzy with a fluttering heart "lately" or "when I stand up", when no one has fainted.
 
     >>> recurring_downgrade(find_symptoms("he keeps choking a bit on drinks lately")[0]).urgency
     'urgent'
+    >>> {recurring_downgrade(m).urgency for m in find_symptoms("lately I get dizzy and my heart flutters")}
+    {'urgent'}
+    >>> {recurring_downgrade(m).urgency for m in find_symptoms("lately I faint and my heart is racing")}
+    {'emergency'}
     """
     if match.rule == "choking" and _RECURRING.search(match.clause):
         return SymptomMatch("swallowing", "urgent", "trouble swallowing, now and then", match.text, match.clause,
                             match.start)
+    if (match.rule == "fainting_heart" and (_RECURRING.search(match.clause) or _ON_STANDING.search(match.clause))
+            and not _REAL_FAINT.search(match.clause)):
+        return SymptomMatch("dizzy_heart", "urgent", "dizziness with heartbeat changes, now and then", match.text,
+                            match.clause, match.start)
     return match
 
 
