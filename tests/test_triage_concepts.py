@@ -235,3 +235,19 @@ def test_batch10_patients_words(message, urgency):
 ])
 def test_batch12_habits_and_changes(message, urgency):
     assert TRIAGER.triage(message).urgency == urgency
+
+
+@pytest.mark.parametrize(("message", "urgency"), [
+    ("mum's been nodding off in the middle of conversations", "urgent"),
+    ("my husband is acting really paranoid, totally out of character", "urgent"),
+    ("since monday my right foot drags when I walk", "urgent"),
+    ("she's been peeing herself and she never used to", "urgent"),  # "never used to": new, not the past
+    ("he keeps having staring spells where he doesn't respond, they started last week", "urgent"),
+    ("he had a staring spell and now he won't wake up", "emergency"),
+    ("we can't keep him awake", "emergency"),
+    ("I can't stay awake in the afternoons lately", "urgent"),
+    ("i cant stop my eyes from jumping around", "urgent"),
+    ("his staring spells were seizures two years ago and are controlled now", "none"),
+])
+def test_batch13_urgent_signs_in_patients_words(message, urgency):
+    assert TRIAGER.triage(message).urgency == urgency

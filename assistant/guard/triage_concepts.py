@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from assistant.guard.triage_rules import (
     _NEGATORS,
+    BRIEF_SPELLS,
     SymptomMatch,
     asks,
     is_chronic,
@@ -42,11 +43,13 @@ class Concept:
     groups: tuple[re.Pattern[str], ...]  # every group must match in one clause
     crisis: bool = False  # talk of ending one's life: crisis advice, conditional wording still counts
     new_only: bool = False  # does not count when the clause says it has been so for years ("ached for years")
+    unless: re.Pattern[str] | None = None  # does not count when the clause also says this
 
 
 def _concept(name: str, urgency: str, description: str, *groups: str, crisis: bool = False,
-             new_only: bool = False) -> Concept:
-    return Concept(name, urgency, description, tuple(re.compile(rf"\b(?:{g})") for g in groups), crisis, new_only)
+             new_only: bool = False, unless: re.Pattern[str] | None = None) -> Concept:
+    return Concept(name, urgency, description, tuple(re.compile(rf"\b(?:{g})") for g in groups), crisis, new_only,
+                   unless)
 
 
 _PERSON_OTHER = (r"him|her|them|someone|somebody|people|(?:my|the|our) (?:husband|wife|partner|kids?|children|"
@@ -130,7 +133,8 @@ CONCEPTS: tuple[Concept, ...] = (
              r"grey|gray|ashen|pale as", r"sweat\w*|clammy"),
     _concept("unresponsive", "emergency", "someone who cannot be woken or does not respond",
              r"can't|cannot|won't|unable to|couldn't|isn't|not|no longer|doesn't",
-             r"wake|waking|woken|rouse|rousing|respond\w*|come round|come to\b"),
+             r"wake|waking|woken|rouse|rousing|respond\w*|come round|come to\b|keep (?:him|her|them) awake",
+             unless=BRIEF_SPELLS),  # "staring spells where he doesn't respond for a few seconds": urgent, by the rules
     _concept("slumped", "emergency", "someone slumped or fallen who does not answer",
              r"slump\w*|crumpl\w*|keel\w* over|flopp?\w* over|fallen over|on the floor",
              r"won't|isn't|can't|doesn't|not|no longer",
@@ -235,7 +239,7 @@ def find_concepts(text: str) -> list[SymptomMatch]:
                 continue
             start = min(h.start() for h in hits)
             if _NEGATORS.search(clause[:start]) or is_past(clause) or reported(clause, start) \
-                    or (concept.new_only and is_chronic(clause)):
+                    or (concept.new_only and is_chronic(clause)) or (concept.unless and concept.unless.search(clause)):
                 continue
             personal = bool(re.search(r"\b(?:i|i'm|me|my|myself)\b", clause))
             if (asks(clause) or is_general(clause, start)) and not (concept.crisis and personal):

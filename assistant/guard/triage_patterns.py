@@ -221,7 +221,9 @@ URGENT_RULES = (
           r"\b(?:unsteady|wobbly|stumbling|staggering|clumsy|tripping|keeps? tripping|keeps? falling|"
           r"falling over|losing (?:my|his|her) balance|off balance|walking into)\b", r"\bcoordination\b",
           r"\b(?:walk\w*|stagger\w*|lurch\w*) (?:about |around )?(?:like|as if) "
-          r"(?:i'm |i was |he's |she's |he was |she was |a )?drunk\b"),
+          r"(?:i'm |i was |he's |she's |he was |she was |a )?drunk\b",
+          r"\b(?:foot|feet|leg) (?:drags?|dragging|drop)\b|\bdrag(?:s|ging)? (?:my |his |her |their |one |a )?(?:foot|"
+          r"feet|leg)\b"),
     _rule("weakness", "urgent", "muscle weakness",
           r"\b(?:weak|weakness|weaker)\b", r"\bcan't (?:grip|lift|hold|pick up|climb)\b",
           r"\b(?:legs?|arms?)\b[^.!?]{0,15}\b(?:feel|feels|are|is|get|gets) (?:so |really |very )?heavy\b",
@@ -254,16 +256,21 @@ URGENT_RULES = (
           r"\b(?:double vision|seeing double|two of everything|blurry vision|blurred vision|vision (?:is )?"
           r"(?:going|blurry|problems?|getting worse)|can't see|eyes? (?:that |keep |are )?(?:jumping|darting|"
           r"dart|jerking|flick|flicking|flickering|roving))",
-          r"\b(?:eyelids?|lids?)\b[^.!?]{0,15}\b(?:droop\w*|heavy)\b", r"\bdroopy (?:eyelids?|eyes?)\b"),
+          r"\b(?:eyelids?|lids?)\b[^.!?]{0,15}\b(?:droop\w*|heavy)\b", r"\bdroopy (?:eyelids?|eyes?)\b",
+          # dev batch 13: "i cant stop my eyes from jumping around"
+          r"\beyes?\b[^.!?]{0,15}\b(?:jump\w*|dart\w*|jerk\w*|flick\w*|bounc\w*|wobbl\w*) (?:around|about)\b"),
     _rule("sleep", "urgent", "sleep disturbances",
           r"\b(?:can't sleep|not sleeping|sleeping all (?:day|the time)|insomnia|sleep (?:is|has been) "
           r"(?:off|terrible|disturbed)|drowsy all the time)\b",
-          r"\bsleeping (?:\d+|most of the|all) (?:hours|day)\b"),
+          r"\bsleeping (?:\d+|most of the|all) (?:hours|day)\b",
+          r"\b(?:nodding|nods|nod|dozing|dozes|doze|drifting) off\b[^.!?]{0,20}\b(?:middle|mid|while|during|talking|"
+          r"conversations?|eating|meals?)\b"),
     _rule("seizure", "urgent", "a seizure",
           r"\b(?:had|having|has had|have had) (?:a |my |his |her |their )?(?:first |another |new |some |two "
           r"|several )?(?:seizures?|fits?|convulsions?)\b",
           r"\bseizures? (?:started|began|again)\b", r"\bnew seizures?\b",
-          r"\bfirst (?:ever )?(?:seizure|fit|convulsion)\b"),
+          r"\bfirst (?:ever )?(?:seizure|fit|convulsion)\b",
+          r"\b(?:staring|blank|absence) (?:spells?|episodes?|moments?|attacks?)\b|\bzon(?:es|ing) out\b"),
     _rule("hallucinations", "urgent", "hallucinations",
           r"\b(?:hallucinating|hallucinations?|seeing things|hearing (?:things|voices))\b",
           r"\b(?:seeing|sees|hearing|hears)\b[^.!?]{0,40}\b(?:that|who|which) "
@@ -275,6 +282,16 @@ URGENT_RULES = (
           r"\b(?:numb|numbness|tingling|tingly|tingles?|pins and needles)\b",
           r"\b(?:feet|hands) (?:burn|are burning)\b",
           r"\bcan't feel (?:my|his|her|their) (?:feet|hands|legs|fingers|toes|arms)\b"),
+    # dev batch 13
+    _rule("bladder", "urgent", "new bladder or bowel problems",
+          r"\b(?:wet|wetting|peeing|pee|soil|soiling|soiled) (?:myself|himself|herself|themselves|the bed)\b",
+          r"\bcan't (?:hold|control) (?:my |his |her |their )?(?:bladder|bowels?|pee|urine|wee)\b",
+          r"\bincontinen\w*"),
+    _rule("behaviour", "urgent", "a change in behaviour or mood",
+          r"\bout of character\b|\bparanoi\w*",
+          r"\bnot (?:himself|herself|themselves|myself) (?:at all|lately|any ?more)\b",
+          r"\b(?:acting|behaving) (?:really |very |so |all )?(?:strange\w*|odd\w*|weird\w*|paranoid|differently|"
+          r"out of character)\b"),
     _rule("vomiting", "urgent", "vomiting that will not settle",
           r"\b(?:throwing up|vomiting|being sick)\b[^.!?]{0,30}\b(?:days?|all day|can't keep)\b",
           r"\bcan't keep (?:any )?(?:food|anything|water|fluids|liquids) down\b"),

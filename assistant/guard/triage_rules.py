@@ -120,9 +120,9 @@ _TOPIC = re.compile(
 )
 _PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:it's|it is|that's|everything's) (?:fine|ok|okay|better|normal|gone) now|(?:a )?long (?:time )?ago|"
                    r"in the past(?! (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|months?|hours?|fortnight))|"
-                   r"(?<!like they )(?<!like it )(?<!like he )(?<!like she )(?<!like i )(?<!as they )(?<!as i )used to|back in (?:19|20)\d\d|"
+                   r"(?<!never )(?<!like they )(?<!like it )(?<!like he )(?<!like she )(?<!like i )(?<!as they )(?<!as i )used to|back in (?:19|20)\d\d|"
                    r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
-                   r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce(?=\s*(?:$|,|before|in |when|as a|years))|"
+                   r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )(?<!started )(?<!began )(?<!begun )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce(?=\s*(?:$|,|before|in |when|as a|years))|"
                    r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment))\b")
 _CLAUSE_SPLIT = re.compile(r"(?:[!?;]|\.(?!\d)|(?<!\d)\.)+|,\s*(?:but|though|however|and now)\b|\bbut\b|\bhowever\b|\bthough\b")
 _FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|child|kid|baby|"
@@ -232,7 +232,8 @@ def is_general(clause: str, symptom_start: int) -> bool:
     return not _PERSONAL.search(clause) and bool(_TOPIC.search(clause))
 
 
-_NOW_AFTER = re.compile(r"\b(?<!fine )(?<!ok )(?<!okay )(?<!better )(?<!well )(?<!recovered )"
+_NOW_AFTER = re.compile(r"\b(?<!fine )(?<!ok )(?<!okay )(?<!better )(?<!well )(?<!recovered )(?<!controlled )(?<!stable )"
+                        r"(?<!settled )(?<!resolved )(?<!control )"
                         r"(?:now|right now|today|tonight|this morning|at the moment|currently)\b"
                         # "... and now takes medicine", "now I'm doing fine": life since, not a symptom now
                         r"(?! (?:(?:she|he|i|they|we)(?:'s|'m| is| am| are)? )?(?:takes?|taking|on (?:medicine|medication|"
@@ -301,9 +302,16 @@ _REAL_FAINT = re.compile(r"\b(?:faint\w*|pass(?:ed|es|ing)? out|black(?:ed|s|ing
                          r"unconscious|hit the floor)\b")
 
 
+# "staring spells where he doesn't respond for a few seconds": absences to see a doctor about soon (dev batch 13)
+# ... unless the clause says more: "a staring spell and now he won't wake up"
+BRIEF_SPELLS = re.compile(r"^(?!.*\b(?:wake|waking|woken|rouse|unconscious|breath\w*|blue|floor)\b)"
+                          r".*\b(?:staring|blank|absence) (?:spells?|episodes?|moments?)\b")
+
+
 def recurring_downgrade(match: SymptomMatch) -> SymptomMatch:
     """Choking "a bit, lately" is a swallowing problem to see a doctor about soon, not a choking emergency;
-    so is getting dizzy with a fluttering heart "lately" or "when I stand up", when no one has fainted.
+    so is getting dizzy with a fluttering heart "lately" or "when I stand up", when no one has fainted, and so
+    are brief spells of not responding and "can't stay awake in the afternoons lately".
 
     >>> recurring_downgrade(find_symptoms("he keeps choking a bit on drinks lately")[0]).urgency
     'urgent'
@@ -314,6 +322,11 @@ def recurring_downgrade(match: SymptomMatch) -> SymptomMatch:
     """
     if match.rule == "choking" and _RECURRING.search(match.clause):
         return SymptomMatch("swallowing", "urgent", "trouble swallowing, now and then", match.text, match.clause,
+                            match.start)
+    if match.rule == "unresponsive" and "awake" in match.text and _RECURRING.search(match.clause):
+        return SymptomMatch("sleep", "urgent", "sleepiness, now and then", match.text, match.clause, match.start)
+    if match.rule == "unresponsive" and BRIEF_SPELLS.search(match.clause):  # a spell, not someone out cold
+        return SymptomMatch("seizure", "urgent", "brief spells of not responding", match.text, match.clause,
                             match.start)
     if (match.rule == "fainting_heart" and (_RECURRING.search(match.clause) or _ON_STANDING.search(match.clause))
             and not _REAL_FAINT.search(match.clause)):
