@@ -45,6 +45,15 @@ def test_a_first_sentence_about_an_unnamed_this_is_not_shown():
     assert result is None
 
 
+def test_a_first_sentence_whose_they_is_the_questions_they_is_shown():
+    """Dev batch 11: "How often will they keep scanning him?" drafted "They will keep scanning him every 3 to
+    6 months ..." (checked), and the answer quoted another sentence instead."""
+    verification = Verification([kept("They will keep scanning him every 3 to 6 months.")])
+    result = compose("How often will they keep scanning him?", verification, [], lambda t, r: [1.0] * len(t),
+                     SETTINGS)
+    assert result.text == "They will keep scanning him every 3 to 6 months. [1]"
+
+
 def test_nothing_checked_and_no_good_evidence_gives_no_answer():
     weak = Evidence(Unit("Something else."), 1, 0.2)
     assert compose("q?", Verification([]), [weak], similarity, SETTINGS) is None

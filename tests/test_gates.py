@@ -2,7 +2,15 @@
 
 import pytest
 
-from assistant.answer.gates import addresses, asks_if_unknown_helps, focus_phrase, focus_words, question_kind
+from assistant.answer.gates import (
+    addresses,
+    asks_if_unknown_helps,
+    focus_phrase,
+    focus_words,
+    lay_alternatives,
+    question_kind,
+)
+from assistant.guard.names import expand_lay_terms
 
 PASSAGES = ["Researchers believe that paraneoplastic syndromes are caused by the immune system.",
             "Any cancer may be associated with it. Have any close relatives had cancer?",
@@ -96,3 +104,23 @@ def test_a_disease_named_in_lowercase_is_an_unknown_name():
     words = ("sclerosis", "arthritis", "leukemia", "stiffness", "melanoma", "diagnosis", "prognosis")
     assert [w for w in words if _DISEASE_WORD.search(w)] \
         == ["sclerosis", "arthritis", "leukemia"]
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("what's the point of the PET-CT they've booked", []),  # "they've" split at its apostrophe; "booked" frames
+    ("explain plasma exchange to me like im not a doctor", []),  # "im": a contraction; plasma exchange is named
+    ("what kind of doctor deals with this stuff", ["deal"]),
+    ("will she ever walk properly again or is the damage permanent", ["walk", "damag", "revers"]),
+])
+def test_contractions_and_framing_words_are_not_a_focus(question, focus):
+    """Dev batch 11: each of these abstained with "My sources don't say anything about “they've”" or the like."""
+    assert focus_words(question) == focus
+
+
+def test_the_clinical_words_added_for_a_patients_words_are_alternatives_not_more_focus():
+    question = expand_lay_terms("How often will they keep scanning him if nothing shows up?")
+    assert question.endswith("(no malignant tumor is located, too small to find)?")
+    assert focus_words(question) == ["scan"]  # not "malign", "tumor", "locat", "small" as well
+    assert lay_alternatives(question) == ["malign", "tumor", "locat"]
+    assert addresses(["Seizures may occur."], ["fit", "night"], alternatives=["seizur"])
+    assert not addresses(["Seizures may occur."], ["fit", "night"])

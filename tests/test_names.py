@@ -1,7 +1,7 @@
 """Names the sources never use: hand-checkable cases, including the ones that must not count."""
 
 from assistant.answer.checks import missing_name
-from assistant.guard.names import expand_abbreviations, names_in, unknown_names
+from assistant.guard.names import expand_abbreviations, expand_lay_terms, names_in, split_lay_terms, unknown_names
 
 SOURCES = "Lambert-Eaton myasthenic syndrome. A PET scan and a CT scan. Antibodies in CSF. Mestinon."
 
@@ -30,3 +30,13 @@ def test_known_abbreviation_counts_as_known_and_is_spelled_out_once():
 def test_statement_with_a_name_no_passage_uses_is_caught():
     assert missing_name("Mestinon helps in Lambert-Eaton myasthenic syndrome.", [SOURCES]) is None
     assert missing_name("It helps in Lambert-Eaton, like Rituxan.", [SOURCES]) == "Rituxan"
+
+
+def test_patients_words_get_the_sources_words_added_for_retrieval():
+    """Dev batch 11: each of these found the wrong passages, or none, without the sources' words."""
+    assert expand_lay_terms("Will physio help?") == "Will physio help (physical therapy)?"
+    assert expand_lay_terms("why didnt the scans find any cancer").endswith(
+        "(no malignant tumor is located, too small to find)")
+    assert expand_lay_terms("is his own body fighting itself?").endswith("(immune system attacks)?")
+    assert expand_lay_terms("I didn't see the doctor yet") == "I didn't see the doctor yet"  # not about a tumour
+    assert split_lay_terms("Will physio help (physical therapy)?") == ("Will physio help?", "physical therapy")

@@ -80,7 +80,7 @@ def compose(question: str, verification: Verification, evidence: Sequence[Eviden
     bare = {h.lower().rstrip(".") for h in headings}
     kept = [v for v in verification.kept if not v.restates and _says_something(v.text)
             and (asks_questions or not v.text.endswith("?")) and v.text.lower().rstrip(".") not in bare]
-    if kept and _ANAPHOR.match(kept[0].text) and not entities_in(question):
+    if kept and _dangling(kept[0].text, question):
         kept = kept[1:]  # "This is a syndrome ..." first, with nothing named before it: about what?
     best = evidence[0] if evidence and evidence[0].score >= settings.min_quote_score else None
     shown = _relevant(question, kept, best, similarity, settings) if kept else []
@@ -137,6 +137,24 @@ def unquoted(text: str) -> str:
     'It is rare. [1]'
     """
     return QUOTE_LEAD.sub("", text).replace("“", "").replace("”", "")
+
+
+def _dangling(text: str, question: str) -> bool:
+    """Does ``text`` open with a pronoun that nothing before it names: neither a named thing of the question
+    nor the question's own pronoun, said of what the question asks about ("They will keep scanning him ..."
+    answers "will they keep scanning him?", dev batch 11; "They will conduct a physical exam." does not answer
+    "What will they do with the spinal fluid?")?
+
+    >>> _dangling("This is a syndrome.", "What is it called?"), _dangling("They scan often.", "Will they scan?")
+    (True, False)
+    >>> _dangling("They will order blood tests.", "What will they do with the fluid?")
+    True
+    """
+    opener = _ANAPHOR.match(text)
+    if opener is None or entities_in(question):
+        return False
+    echoes = set(Lexicon.content_words(text)) & set(Lexicon.content_words(question))  # "scanning", not only "they"
+    return opener.group().lower() not in re.findall(r"[a-z]+", question.lower()) or not echoes
 
 
 def _says_something(text: str) -> bool:

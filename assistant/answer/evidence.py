@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.grounding import LAY_TERMS, stems
+from assistant.answer.grounding import LAY_TERMS, entities_in, stems
 from assistant.core.text import sentences, tokenize
 from assistant.core.types import Passage
 from assistant.guard.safety import has_dose, is_instruction_like, is_personal_diagnosis
@@ -187,8 +187,36 @@ def select_evidence(question: str, passages: Sequence[Passage], embedder: Embedd
     if focus:
         scores = scores + FOCUS_WEIGHT * np.array([focus_share(text, focus) for text in readable])
     scores = scores + KIND_WEIGHT * np.array([kind_share(question, text) for text in readable])
-    order = np.argsort(-scores, kind="stable")[:k]
-    return [Evidence(found[i][0], found[i][1], float(scores[i])) for i in order]
+    order = np.argsort(-scores, kind="stable")
+    ranked = [Evidence(found[i][0], found[i][1], float(scores[i])) for i in order]
+    return each_named_first(question, ranked)[:k]
+
+
+_COMPARES = re.compile(r"\b(?:differen\w*|differ|compare[ds]?|comparing|vs|versus|same (?:as|thing)|alike|similar)\b",
+                       re.IGNORECASE)
+
+
+def each_named_first(question: str, ranked: list[Evidence]) -> list[Evidence]:
+    """For a question that compares named things, the best sentence about each of them first, each scored as
+    the best of them (so each is quoted); otherwise ``ranked`` as it is. "What's the difference between
+    myasthenia gravis and lambert eaton?" was answered with two sentences about Lambert-Eaton (dev batch 11).
+
+    >>> ranked = [Evidence(Unit("LEMS is linked to lung cancer.", "Lambert-Eaton myasthenic syndrome"), 1, 0.8),
+    ...           Evidence(Unit("It causes fatigue.", "Lambert-Eaton myasthenic syndrome"), 1, 0.7),
+    ...           Evidence(Unit("It is linked to thymoma.", "Myasthenia gravis"), 2, 0.6)]
+    >>> [(e.unit.subject, e.score) for e in each_named_first("How is LEMS different from myasthenia gravis?", ranked)]
+    [('Lambert-Eaton myasthenic syndrome', 0.8), ('Myasthenia gravis', 0.8), ('Lambert-Eaton myasthenic syndrome', 0.7)]
+    """
+    named = entities_in(question)
+    if len(named) < 2 or not _COMPARES.search(question):
+        return ranked
+    firsts = [next((i for i, e in enumerate(ranked) if name in entities_in(e.unit.readable)), None) for name in named]
+    lead = sorted({i for i in firsts if i is not None})
+    if len(lead) < 2:
+        return ranked
+    top = max(ranked[i].score for i in lead)
+    return [Evidence(ranked[i].unit, ranked[i].n, top) for i in lead] + [e for i, e in enumerate(ranked)
+                                                                         if i not in lead]
 
 
 # What a kind of question is answered with, in the sources' words: "What does a spinal tap show?" is answered by
@@ -200,6 +228,10 @@ ANSWER_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"\b(?:found|find|finds|detect\w*|reveal\w*|identif\w*|evidence|look for|show\w*|confirm\w*)\b", re.I)),
     (re.compile(r"\b(?:why|cause|causes|caused|causing|because|due to|reason|brings? on|to blame)\b", re.I),
      re.compile(r"\b(?:caused|cause|causes|result of|occur when|because|due to|trigger\w*)\b", re.I)),
+    # "How often will they keep scanning him?" (dev batch 11) is answered by "every 3 to 6 months"
+    (re.compile(r"\bhow (?:often|frequently|soon|fast|quickly)\b|\bhow many times\b", re.I),
+     re.compile(r"\bevery\b|\b\d+ (?:to \d+ )?(?:hours?|days?|weeks?|months?|years?)\b|\bdays to weeks\b|"
+                r"\b(?:relatively |very )?(?:quickly|rapidly)\b", re.I)),
 )
 KIND_WEIGHT = 0.1  # dev evidence hit@1/@2 0.679/0.832 at 0, 0.05 (0.825) and 0.1
 
@@ -211,6 +243,8 @@ def kind_share(question: str, text: str) -> float:
     1.0
     >>> kind_share("What does a spinal tap show?", "A nurse inserts a needle into your lower spine.")
     0.0
+    >>> kind_share("How often are the scans repeated?", "Follow-up imaging tests every 3 to 6 months.")
+    1.0
     """
     return float(any(asks.search(question) and says.search(text) for asks, says in ANSWER_KINDS))
 

@@ -42,7 +42,7 @@ from assistant.answer.grounding import _GENERIC_TOPIC, ENTITIES, LAY_TERMS, Lexi
 from assistant.core.settings import VerifySettings
 from assistant.core.text import sentences
 from assistant.core.types import AnswerDetails, Passage
-from assistant.guard.names import unknown_names
+from assistant.guard.names import split_lay_terms, unknown_names
 from assistant.llm.prompts import passage_text
 from assistant.search.embedders import Embedder
 
@@ -134,12 +134,14 @@ _PEOPLE = frozenset(stems("""mom mum mother dad father husband wife son daughter
 _FORMS = sorted((form for forms in ENTITIES.values() for form in forms), key=len, reverse=True)
 # "day to day", "every day": how often, not what about; "new question.", "ok so", "just wondering": talk. From the
 # third line on, words that frame a question rather than say what it asks about (dev batch 3 abstained on "even
-# though no one has found cancer in her yet" and "if there's none near me").
+# though no one has found cancer in her yet" and "if there's none near me"; dev batch 11 on "the PET-CT they've
+# booked", "this stuff", "will she ever walk properly again").
 _FRAMING = frozenset(stems("""day one two three four five six seven eight nine ten question questions ok okay hi
     hello thanks please wonder wondering curious quick
     though although yet none near nearly right anyway actually maybe perhaps probably basically simply exactly
     else anything something nothing everything whatever worth notice noticed attached honestly obviously
-    found wrote written form wat wot"""))
+    found wrote written form wat wot
+    stuff ever properly proper book booked scheduled arranged planned"""))
 # "in simple words", "in plain English", "in layman's terms": how to say it, not what about
 _HOW_TO_SAY = re.compile(r"\b(?:in|using|with) (?:simple|plain|easy|normal|everyday|basic|layman'?s?|lay) "
                          r"(?:words|terms|english|language)\b|\bfor dummies\b|\blike i'?m (?:five|5)\b", re.IGNORECASE)
@@ -167,12 +169,24 @@ def question_part(text: str) -> str:
 
 def focus_words(question: str) -> list[str]:
     """The question's content words (Porter2 stems) that are not a named thing, a person, a number, an
-    abbreviation (unknown names are checked by :mod:`assistant.guard.names`) or the library's topic."""
-    text = _HOW_TO_SAY.sub(" ", question_part(question))
+    abbreviation (unknown names are checked by :mod:`assistant.guard.names`) or the library's topic. The
+    clinical words added for a patient's words (:func:`lay_alternatives`) are not among them: they say the
+    same thing again, and counted apart they made "How often will they keep scanning him if nothing shows up
+    (no malignant tumor is located, too small to find)?" need "malignant" or "tumor" said (dev batch 11)."""
+    text = _HOW_TO_SAY.sub(" ", question_part(split_lay_terms(question)[0]))
     for form in _FORMS:
         text = re.sub(rf"(?<![\w-]){re.escape(form)}(?!\w)", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\b[A-Z][A-Z0-9]+s?\b|\b\d+\b", " ", text).lower()
     return [w for w in Lexicon.content_words(text) if w not in _GENERIC_TOPIC | _PEOPLE | _FRAMING]
+
+
+def lay_alternatives(question: str) -> list[str]:
+    """The stems of the clinical words :func:`assistant.guard.names.expand_lay_terms` added to the question.
+
+    >>> lay_alternatives("Does it hurt (pain)?"), lay_alternatives("Does it hurt?")
+    (['pain'], [])
+    """
+    return Lexicon.content_words(split_lay_terms(question)[1])
 
 
 # (focus words, answer words) -> for each focus word, its best cosine to an answer word (the embedder's).
@@ -180,17 +194,22 @@ WordSimilarity = Callable[[list[str], list[str]], list[float]]
 
 
 def addresses(shown: Sequence[str], focus: Sequence[str], similar: WordSimilarity | None = None,
-              min_similarity: float = 0.7) -> bool:
+              min_similarity: float = 0.7, alternatives: Sequence[str] = ()) -> bool:
     """Do the shown sentences address the focus: at least a third of its words (one at least), each in the
     source's words, a patient's word for them, or (with ``similar``) a word at least ``min_similarity`` close
     ("tiny" and "small" are 0.91 apart for MiniLM; on the dev set, no word of an answer to an unanswerable
-    question came closer than 0.64 to that question's focus)."""
+    question came closer than 0.64 to that question's focus). Saying one of ``alternatives`` (the clinical
+    words for the patient's, :func:`lay_alternatives`) counts as one focus word addressed.
+
+    >>> addresses(["Seizures occur."], ["fit"]), addresses(["Seizures occur."], ["fit"], alternatives=["seizur"])
+    (False, True)
+    """
     if not focus:
         return True
     needed = max(1, -(-len(focus) // 3))
     said = " ".join(shown)
     missing = [w for w in focus if focus_share(said, [w]) == 0]
-    hits = len(focus) - len(missing)
+    hits = len(focus) - len(missing) + bool(missing and focus_share(said, alternatives))
     if hits < needed and missing and similar is not None:
         answer_words = sorted({w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", said)})
         if answer_words:
@@ -251,6 +270,10 @@ _HELPS_OR_SAFE = re.compile(r"\b(?:help|helps|helpful|work|works|safe|okay|ok|al
                             r"\btreat(?:s|ed|ing)?\b|\btreatments? (?:for|of)\b", re.IGNORECASE)
 
 
+# "can anyone help with that?" asks who can help, not whether a thing the sources never mention helps (dev batch 11)
+_WHO_HELPS = re.compile(r"\b(?:anyone|anybody|someone|somebody|who|you)\s+(?:\w+\s+)?help\b", re.IGNORECASE)
+
+
 def asks_if_unknown_helps(question: str, strange: Sequence[str]) -> bool:
     """Is the question whether something no source mentions helps, is safe or treats (``strange``: its focus
     words no source uses, see :func:`unknown_focus`)?
@@ -261,10 +284,12 @@ def asks_if_unknown_helps(question: str, strange: Sequence[str]) -> bool:
     False
     >>> asks_if_unknown_helps("How does IVIG work in simple words?", ["word"])  # the words are not the subject
     False
+    >>> asks_if_unknown_helps("He chokes on water now, can anyone help with that?", ["water"])
+    False
     """
     asked = question_part(question)
     verb = _HELPS_OR_SAFE.search(asked)
-    if not strange or verb is None:
+    if not strange or verb is None or _WHO_HELPS.search(asked):
         return False
     lower = asked.lower()
     places = [m.start() for form in surface_forms(asked, strange)

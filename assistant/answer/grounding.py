@@ -151,6 +151,10 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "gradually": ("quickly", "days to weeks"), "slowly": ("quickly", "days to weeks"), "creep": ("quickly",),
     # what a syndrome causes or is characterized by is its symptoms ("what are the symptoms of stiff person syndrome?")
     "symptom": ("cause", "characterized", "experience"), "symptoms": ("cause", "characterized", "experience"),
+    # dev batch 11: "Will physio help her?", "his own body fighting itself?", "what kind of doctor deals with this?"
+    "physio": ("physical therapy",), "physiotherapy": ("physical therapy",), "fight": ("immune", "attack"),
+    "fighting": ("immune", "attack"), "deal": ("specialist", "treat"), "deals": ("specialist", "treat"),
+    "choke": ("swallowing",), "chokes": ("swallowing",), "choking": ("swallowing",),
 }
 
 # Lay words for what the sources say in clinical words: "lab" counts as "laboratory".

@@ -34,7 +34,15 @@ from assistant.answer.evidence import (
 )
 from assistant.answer.fallback import abstain
 from assistant.answer.followups import standalone_question, topic_terms
-from assistant.answer.gates import Cosines, addresses, before_generation, focus_phrase, focus_words, uncovered
+from assistant.answer.gates import (
+    Cosines,
+    addresses,
+    before_generation,
+    focus_phrase,
+    focus_words,
+    lay_alternatives,
+    uncovered,
+)
 from assistant.answer.grounding import Lexicon
 from assistant.answer.readability import reading_grade
 from assistant.answer.turns import ActiveQuestions, Turns
@@ -218,7 +226,7 @@ class Assistant:
         texts = [passage_text(p.chunk) for p in passages] if cache else self._excerpts(query, passages)
         if cache:
             cache.add(prompt_pieces(passages, texts))
-        evidence = self._evidence(query, passages, focus_words(query))
+        evidence = self._evidence(query, passages, focus_words(query) + lay_alternatives(query))
         details.evidence = [EvidenceNote(e.unit.readable, e.n, round(e.score, 3)) for e in evidence]
         key = [(e.n, e.unit.readable) for e in evidence[: self.settings.generation.key_sentences]]
         header_end = "\n" if cache else " "
@@ -306,7 +314,7 @@ class Assistant:
         sure = details.answerable is not None and details.answerable >= v.focus_check_below
         if composed is not None:  # recorded even when the model is sure, so focus_check_below can be measured
             details.focus_addressed = addresses(composed.shown, focus, partial(similarity.of_focus, query),
-                                                v.focus_word_similarity)
+                                                v.focus_word_similarity, lay_alternatives(query))
         if composed is not None and not sure and not details.focus_addressed:
             details.unaddressed_focus = focus
             return abstain(answer, f"My sources don't say anything about {focus_phrase(query, focus)}.", passages)

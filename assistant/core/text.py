@@ -28,8 +28,10 @@ STOPWORDS = frozenset(
     nor not of off on once only or other our out over own same she should so some such than that
     the their them then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours
-    aren isn wasn weren don doesn didn couldn won wouldn shouldn haven hasn hadn""".split()
-)
+    aren isn wasn weren don doesn didn couldn won wouldn shouldn haven hasn hadn
+    ve ll re im ive dont doesnt didnt cant wont isnt arent wasnt werent havent hasnt hadnt couldnt
+    wouldnt shouldnt youre youve theyre theyve weve hes shes thats whats theres ur""".split()
+)  # the last two lines: what is left of "they've" split at its apostrophe, and contractions typed without one
 
 
 @functools.cache

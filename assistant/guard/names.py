@@ -90,13 +90,27 @@ _LAY_PHRASES = (
     (r"\b(?:rehab|rehabilitation)\b", "therapy"),
     (r"\b(?:tiny|teeny)\b", "small"),
     (r"\b(?:get|gets|getting) sick\b|\bcatch(?:ing)? (?:things|colds?|bugs)\b", "infections"),
-    (r"\b(?:lasting|forever|go away|for good)\b", "reversed, permanent"),
+    (r"\b(?:lasting|forever|go away|for good|permanent\w*)\b", "reversed, permanent"),
     # the cancers the sources name by organ (dev batch 3: "testicular cancer" never found "testis")
     (r"\btesticular\b|\btestes\b|\btesticles?\b", "testis"),
     (r"\bovarian\b", "ovary"),
     (r"\blymphoma\b|\bhodgkin\w*", "lymphatic system"),
     (r"\b(?:toilet|loo|bathroom)\b", "bowel and bladder"),
     (r"\bneuro\b", "neurologist"),
+    # dev batch 11, patients' words for what the sources name otherwise
+    (r"\bphysio\w*", "physical therapy"),
+    (r"\bplasma exchange\b", "plasmapheresis"),
+    (r"\b(?:body|immune system)\b[^?.!]{0,25}\b(?:fight\w*|attack\w*|turn\w* on)\b[^?.!]{0,12}\b(?:itself|himself|"
+     r"herself|themselves|own)\b", "immune system attacks"),
+    (r"\b(?:numb\w*|tingl\w*)\b[^?.!]{0,25}\b(?:feet|foot|hands?|toes|fingers)\b", "peripheral neuropathy, sensation"),
+    (r"\b(?:chok\w*|cough\w*) on (?:(?:his|her|my|their) )?(?:water|food|drinks?|liquids?|fluids)\b",
+     "difficulty swallowing"),
+    (r"\b(?:didn'?t|did not|couldn'?t|could not|can'?t|cannot|haven'?t|have not|never)\b[^?.!]{0,25}\b(?:find|found|"
+     r"spot\w*|show)\b[^?.!]{0,20}\b(?:tumou?rs?|cancers?|anything|it)\b|\bnothing (?:showed|shows|turned|turns) up\b|"
+     r"\b(?:scans?|tests?|ct|mri|pet|imaging) (?:were|was|came back|come back) (?:clear|normal|negative)\b",
+     "no malignant tumor is located, too small to find"),
+    # "which doctor", "what kind of doctor": both doctors the sources name, the first one first
+    (r"\b(?:what|which) (?:kind of |sort of |type of )?(?:doctors?|specialists?)\b", "primary care doctor, specialist"),
 )
 LAY_PHRASES = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in _LAY_PHRASES)
 
@@ -108,6 +122,19 @@ def expand_lay_terms(text: str) -> str:
         return text
     end = len(text.rstrip(" ?.!"))
     return f"{text[:end]} ({'; '.join(dict.fromkeys(added))}){text[end:]}"
+
+
+_ADDED = re.compile(r" \(([^()]*)\)(?=[ ?.!]*$)")
+
+
+def split_lay_terms(text: str) -> tuple[str, str]:
+    """``text`` without what :func:`expand_lay_terms` added, and what it added ("" if nothing).
+
+    >>> split_lay_terms(expand_lay_terms("Does it hurt?"))
+    ('Does it hurt?', 'pain')
+    """
+    added = _ADDED.search(text)
+    return (text, "") if added is None else (text[: added.start()] + text[added.end():], added.group(1))
 
 
 def names_in(text: str) -> list[str]:
