@@ -8,8 +8,8 @@ from assistant.answer.gates import (
     focus_phrase,
     focus_words,
     lay_alternatives,
-    question_kind,
 )
+from assistant.answer.kinds import question_kind
 from assistant.guard.names import expand_lay_terms
 
 PASSAGES = ["Researchers believe that paraneoplastic syndromes are caused by the immune system.",
