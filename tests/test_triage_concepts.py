@@ -7,7 +7,7 @@ import pytest
 from assistant.core.settings import TriageSettings
 from assistant.guard.triage import Triager
 from assistant.guard.triage_concepts import find_concepts
-from assistant.guard.triage_rules import normalise
+from assistant.guard.triage_normalise import normalise
 
 TRIAGER = Triager(TriageSettings(use_embeddings=False))  # rules and concepts only
 

@@ -2,7 +2,7 @@
 
 Four layers, each explained in ``reason``:
 
-1. rules (``triage_rules``): symptom patterns on normalised text, with negation ("no trouble
+1. rules (``triage_rules``): symptom patterns on normalised text (``triage_normalise``), with negation ("no trouble
    breathing"), general questions ("can dysautonomia cause trouble breathing?"), past events and
    chronic symptoms told apart from someone living it now; an urgent sign that came on suddenly
    ("all of a sudden she can't see properly") is an emergency, as the stroke warning signs are;
@@ -47,6 +47,7 @@ from assistant.guard import triage_examples as examples
 from assistant.guard import triage_rules as rules
 from assistant.guard.safety import is_instruction_like
 from assistant.guard.triage_concepts import CRISIS_CONCEPTS, find_concepts
+from assistant.guard.triage_normalise import normalise
 from assistant.search.embedders import Embedder
 
 EXEMPLARS: dict[str, tuple[str, ...]] = {"emergency": examples.EMERGENCY, "urgent": examples.URGENT,
@@ -98,7 +99,7 @@ class Triager:
             self.second_look.warm_up()
 
     def triage(self, message: str, history: Sequence[dict] = ()) -> Triage:
-        text = rules.normalise(message)
+        text = normalise(message)
         found = self._by_layers(message, text, history)
         if found.urgency == "emergency" or self.second_look is None:
             return found
@@ -126,8 +127,8 @@ class Triager:
         current = self._classify(text)
         previous = [t["content"] for t in history if t.get("role") == "user"][-1:]
         if previous and current.urgency != "emergency":
-            combined = self._classify(rules.normalise(f"{previous[0].rstrip(' .!?')}, {message}"))
-            alone = self._classify(rules.normalise(previous[0]))
+            combined = self._classify(normalise(f"{previous[0].rstrip(' .!?')}, {message}"))
+            alone = self._classify(normalise(previous[0]))
             if severity(combined.urgency) > max(severity(current.urgency), severity(alone.urgency)):
                 return Triage(combined.urgency, f"{combined.reason} (read with the previous message)",
                               combined.advice)
