@@ -1,6 +1,6 @@
 """From checked sentences and evidence to the shown answer: hand-checkable cases with a fake similarity."""
 
-from assistant.answer.compose import ComposeSettings, carries, compose
+from assistant.answer.compose import ComposeSettings, _quotes, carries, compose
 from assistant.answer.evidence import Evidence, Unit, units
 from assistant.answer.verify import SentenceVerdict, Verification
 
@@ -78,3 +78,26 @@ def test_a_sentence_that_goes_on_from_the_one_before_is_quoted_with_it_and_both_
     assert result.text == ("Here is what my sources say: “They are not caused by the cancer spreading.” [3] "
                            "“Instead, they occur as a result of the activation of your immune system.” [3]")
     assert result.quoted == len(result.shown) == 2
+
+
+def test_a_sentence_of_a_paragraph_that_opens_with_a_condition_is_never_quoted_without_it():
+    text = ("PET plus CT may find small cancers.\n\nIf no malignant tumor is located, the problem may still be related "
+            "to a tumor that is too small to find. You'll likely have follow-up imaging tests every 3 to 6 months.")
+    assert [u.text for u in units(text)] == [
+        "PET plus CT may find small cancers.",
+        "If no malignant tumor is located, the problem may still be related to a tumor that is too small to find. "
+        "You'll likely have follow-up imaging tests every 3 to 6 months."]
+    text = "Your doctor will order scans of your chest. If a tumor is found, it is treated. It is rare."
+    assert [u.text for u in units(text)] == [
+        "Your doctor will order scans of your chest.", "If a tumor is found, it is treated.", "It is rare."]
+
+
+def test_what_the_answer_already_says_is_not_quoted_again_but_a_kept_sentence_keeps_its_condition():
+    said = ["You'll have follow-up imaging tests every 3 to 6 months."]
+    unit = Unit("If no tumor is located, it may be too small to find. You'll likely have follow-up imaging tests "
+                "every 3 to 6 months.")
+    assert _quotes([Evidence(unit, 1, 0.9)], "Also: ", said, "How often are the scans?") == [
+        ("Also: “If no tumor is located, it may be too small to find.”", [1])]
+    opener = Unit("Any cancer may be linked to it. However, it is more common with lung cancer.")
+    assert _quotes([Evidence(opener, 2, 0.9)], "Also: ", ["Any cancer may be linked to it."], "Which cancer?") == [
+        ("Also: “Any cancer may be linked to it.”", [2]), ("“However, it is more common with lung cancer.”", [2])]

@@ -88,7 +88,7 @@ def compose(question: str, verification: Verification, evidence: Sequence[Eviden
         parts = [(v.text, list(v.supported_by)) for v in shown]
         extra = [e for e in _close(evidence, best, settings)[: settings.also_quotes]
                  if not carries([v.text for v in shown], e.unit, question)]
-        quoted = _quotes(extra, "My sources also say: ")
+        quoted = _quotes(extra, "My sources also say: ", [v.text for v in shown], question)
         return _assemble(parts + quoted, quoted=len(quoted))
     quotes = _close(evidence, best, settings)[: settings.quotes]
     if not quotes:
@@ -97,16 +97,25 @@ def compose(question: str, verification: Verification, evidence: Sequence[Eviden
     return _assemble(parts, quoted=len(parts))
 
 
-def _quotes(evidence: Sequence[Evidence], lead: str) -> list[tuple[str, list[int]]]:
+def _quotes(evidence: Sequence[Evidence], lead: str, shown: Sequence[str] = (),
+            question: str = "") -> list[tuple[str, list[int]]]:
     """Evidence quoted word for word, each sentence in its own quotation marks with its passage's number, so
-    a unit of two sentences ("Any cancer may ... However, ...") keeps them together and both are cited.
+    a unit of two sentences ("Any cancer may ... However, ...") keeps them together and both are cited. A
+    unit's last sentences that the ``shown`` answer already says (:func:`carries`) are not quoted again.
 
     >>> _quotes([Evidence(Unit("It is rare. However, it is serious."), 2, 0.9)], "Quote: ")
     [('Quote: “It is rare.”', [2]), ('“However, it is serious.”', [2])]
+    >>> _quotes([Evidence(Unit("If none is found, it may be tiny. Scans are repeated."), 1, 0.9)], "Also: ",
+    ...         ["Scans are repeated."], "How often are scans repeated?")
+    [('Also: “If none is found, it may be tiny.”', [1])]
     """
-    said = [sentence for e in evidence for sentence, _, _ in sentences(e.unit.readable)]
-    numbers = [e.n for e in evidence for _ in sentences(e.unit.readable)]
-    return [(("" if i else lead) + f"“{s}”", [n]) for i, (s, n) in enumerate(zip(said, numbers, strict=True))]
+    said = []
+    for e in evidence:
+        unit = [s for s, _, _ in sentences(e.unit.readable)]
+        while unit and shown and carries(shown, Unit(unit[-1]), question):
+            unit.pop()  # only from the end: what is left keeps the sentence it goes on from, or its "if"
+        said += [(s, e.n) for s in unit]
+    return [(("" if i else lead) + f"“{s}”", [n]) for i, (s, n) in enumerate(said)]
 
 
 def _close(evidence: Sequence[Evidence], best: Evidence | None, settings: ComposeSettings) -> list[Evidence]:

@@ -40,6 +40,9 @@ _REFERS_BACK = re.compile(r"^(?:This|It|These|They|Its|Their|People with this)\b
 # A sentence that only goes on from the one before it: "Instead, they occur ... immune system." after "They are not
 # caused by the cancer spreading."; quoted or judged alone it loses what it answers, or what it contrasts with.
 _GOES_ON = re.compile(r"^(?:Instead|However|Therefore|Otherwise|Even so|Still),\s|^But\s")
+# A paragraph that opens with a condition ("If no malignant tumor is located ..., the problem may ...") sets it for
+# every sentence after it: "You'll likely have follow-up imaging tests every 3 to 6 months" is quoted with its "if".
+_CONDITION = re.compile(r"^(?:If|Unless)\s")
 _ASKS_ABOUT_QUESTIONS = re.compile(r"\b(?:questions?|ask|asks|asking)\b", re.IGNORECASE)
 # cosine, BM25 (scaled to the best), passage score: chosen on eval/gold.jsonl (evidence hit@1/2/3 0.60/0.83/0.90,
 # against 0.59/0.80/0.85 for 0.5/0.25/0.25)
@@ -84,6 +87,11 @@ def units(text: str) -> list[Unit]:
     ['It may include: Difficulty walking; Seizures.']
     >>> [u.text for u in units("It is not the cancer spreading. Instead, it is the immune system.\n\nIt is rare.")]
     ['It is not the cancer spreading. Instead, it is the immune system.', 'It is rare.']
+
+    A paragraph opening with "If ..." is one unit, so no sentence of it is quoted without its condition:
+
+    >>> [u.text for u in units("If no tumor is found, it may be small. You'll have scans.\n\nIt is rare.")]
+    ["If no tumor is found, it may be small. You'll have scans.", 'It is rare.']
     """
     spans = sentences(text)
     out, lead, intro, items = [], "", "", []
@@ -98,7 +106,8 @@ def units(text: str) -> list[Unit]:
             lead = _LEAD.match(sentence).group("term")
         elif sentence.endswith(":"):
             lead, intro = "", sentence
-        elif _goes_on(text, spans, i) and out and out[-1].text == spans[i - 1][0]:
+        elif out and (_goes_on(text, spans, i) and out[-1].text == spans[i - 1][0]
+                      or _under_condition(text, spans, i) and out[-1].text.endswith(spans[i - 1][0])):
             out[-1] = Unit(f"{out[-1].text} {sentence}", out[-1].subject)
         else:
             out.append(Unit(sentence, lead))
@@ -120,6 +129,15 @@ def lead_terms(text: str) -> list[str]:
 def _goes_on(text: str, spans: list[tuple[str, int, int]], i: int) -> bool:
     """Does sentence ``i`` go on from the one before it, in the same paragraph (``_GOES_ON``)?"""
     return i > 0 and bool(_GOES_ON.match(spans[i][0])) and "\n" not in text[spans[i - 1][2]:spans[i][1]]
+
+
+def _under_condition(text: str, spans: list[tuple[str, int, int]], i: int) -> bool:
+    """Is sentence ``i`` in a paragraph whose first sentence is a condition (``_CONDITION``)?"""
+    first = i
+    while first > 0 and "\n" not in text[spans[first - 1][2]:spans[first][1]]:
+        first -= 1
+    opens = first == 0 or text[:spans[first][1]].rstrip(" \t").endswith("\n")
+    return first < i and opens and bool(_CONDITION.match(spans[first][0]))
 
 
 def _is_item(sentence: str) -> bool:
