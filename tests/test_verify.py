@@ -210,3 +210,16 @@ def test_british_spellings_and_patients_names_for_drugs_are_the_sources_words():
     assert lexicon.unknown_words("Acupuncture helps.") == ["acupunctur"]
     # "enough" stays a word of its own: "not large enough to produce enough signal" was an invented reason
     assert lexicon.unknown_words("It may not be large enough.") == ["enough"]
+
+
+def test_a_sentence_whose_subject_is_the_questions_word_needs_a_passage_that_says_it():
+    spasms = passages("Stiff person syndrome. It is characterized by muscle stiffness. It may also cause "
+                      "painful muscle spasms.", "Write down any major stresses.")
+    judge = FakeJudge(allow={"Stress can cause stiff person syndrome.": "Stiff person",
+                             "Stiff person syndrome can cause painful muscle spasms.": "Stiff person"})
+    draft = "Stress can cause stiff person syndrome [1]. Stiff person syndrome can cause painful muscle spasms [1]."
+    result = Verifier(judge).verify("can stress cause this", draft, spasms)
+    assert [v.kept for v in result.verdicts] == [False, True]
+    assert "stress" in result.verdicts[0].reason
+    # asked otherwise, its subject is no word of the question: the other checks and the judge decide
+    assert Verifier(judge).verify("what does it cause", draft, spasms).verdicts[0].kept

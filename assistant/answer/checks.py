@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answer.grounding import Lexicon, _passage_words
 from assistant.core.text import sentences, tokenize
 from assistant.guard.names import unknown_names
 
@@ -187,3 +188,39 @@ def frequency_conflict(statement: str, cited: Sequence[str]) -> str | None:
     if _HOW_OFTEN.search(closest_sentence(statement, cited)):
         return None
     return f"says '{said.group()}' where the cited source does not say how often"
+
+
+# A clause before the subject ("In this disease, ...", "If the damage is in the neck, ...") and the first verb
+# after it: what lies between is the sentence's subject.
+_LEADING_CLAUSE = re.compile(r"^(?:in|at|for|during|after|before|with|if|when|once|while|because|as)\b[^,]{0,80},\s*",
+                             re.IGNORECASE)
+_FIRST_VERB = re.compile(r"\b(?:can|could|may|might|will|would|is|are|was|were|does|do|did|has|have|had|"
+                         r"causes?|caused|leads?|makes?|affects?|triggers?)\b", re.IGNORECASE)
+
+
+def subject_of(statement: str) -> str:
+    """The words before the statement's first verb, after a leading clause.
+
+    >>> subject_of("Stress can cause stiff person syndrome."), subject_of("In this disease, T cells attack nerves.")
+    ('Stress ', 'T cells attack nerves.')
+    """
+    text = _LEADING_CLAUSE.sub("", statement.strip())
+    verb = _FIRST_VERB.search(text)
+    return text[:verb.start()] if verb else text
+
+
+def echo_conflict(statement: str, passage: str, asked: Sequence[str]) -> str | None:
+    """A statement whose subject is a word of the question (``asked``: the question's focus stems) that the
+    passage never says: asked "can stress cause this?", "Stress can cause stiff person syndrome." leans on the
+    stiff person passage for everything but what it is about (dev batch 12). Words are compared as stems, with the
+    sources' synonyms mapped (:class:`assistant.answer.grounding.Lexicon`).
+
+    >>> echo_conflict("Stress can cause it.", "It may cause painful spasms.", ["stress"])
+    "its subject 'stress' is a word of the question the passage does not say"
+    >>> echo_conflict("At the first visit, the neurologist checks reflexes.", "A neurologist checks reflexes.",
+    ...               ["visit", "neurologist"]) is None
+    True
+    """
+    said = _passage_words(passage)
+    echoed = [w for w in Lexicon.content_words(subject_of(statement)) if w in asked and w not in said]
+    return f"its subject {echoed[0]!r} is a word of the question the passage does not say" if echoed else None

@@ -36,6 +36,7 @@ from assistant.answer.checks import (
     closest_sentence,
     copied_from,
     direction_conflict,
+    echo_conflict,
     frequency_conflict,
     missing_name,
     missing_number,
@@ -45,7 +46,8 @@ from assistant.answer.checks import (
     scope_conflict,
 )
 from assistant.answer.evidence import lead_terms
-from assistant.answer.grounding import Lexicon, entities_in
+from assistant.answer.gates import focus_words
+from assistant.answer.grounding import LAY_TERMS, Lexicon, entities_in, stems
 from assistant.core.text import sentences
 from assistant.core.types import Passage
 from assistant.guard.safety import has_dose, is_personal_diagnosis
@@ -176,7 +178,9 @@ class Verifier:
         verdicts: list[SentenceVerdict | None] = [self._cheap_verdict(s, texts, lexicon, r)
                                                   for s, r in zip(parsed, refers, strict=True)]
         pending = [i for i, v in enumerate(verdicts) if v is None]
-        eligible = {i: self._eligible(parsed[i], texts, lexicon, refers[i]) for i in pending}
+        lay = {s for word in LAY_TERMS for s in stems(word)}
+        asked = [w for w in focus_words(question) if w not in lay] if question else []
+        eligible = {i: self._eligible(parsed[i], texts, lexicon, refers[i], asked) for i in pending}
         bars = {i: eligible[i][2] for i in pending}
         scored: dict[int, dict[int, float]] = {i: {} for i in pending}
         first = {i: [n for n in eligible[i][0] if n in parsed[i].cited] or eligible[i][0][:1] for i in pending}
@@ -246,8 +250,8 @@ class Verifier:
             previous = own or previous
         return out
 
-    def _eligible(self, sentence: DraftSentence, texts: list[str], lexicon: Lexicon,
-                  refers_to: Sequence[str] = ()) -> tuple[list[int], str, dict[int, float]]:
+    def _eligible(self, sentence: DraftSentence, texts: list[str], lexicon: Lexicon, refers_to: Sequence[str] = (),
+                  asked: Sequence[str] = ()) -> tuple[list[int], str, dict[int, float]]:
         """Passages that could support the sentence (cited first, then by shared words), why none could
         when the list is empty, and the judge score each needs."""
         valid = self._valid(sentence, texts)
@@ -264,8 +268,9 @@ class Verifier:
                               f"{', '.join(sorted(lexicon.owners[word]))}, not of what it names")
             elif grounding.support < self.min_support:
                 why = why or f"most of its words are not in passage [{n}] ({', '.join(grounding.novel_words[:4])})"
-            elif conflict := scope_conflict(sentence.text, [texts[n - 1]]) or frequency_conflict(sentence.text,
-                                                                                              [texts[n - 1]]):
+            elif conflict := (scope_conflict(sentence.text, [texts[n - 1]])
+                              or frequency_conflict(sentence.text, [texts[n - 1]])
+                              or echo_conflict(sentence.text, texts[n - 1], asked)):
                 why = why or f"{conflict} ([{n}])"
             else:
                 eligible.append(n)
