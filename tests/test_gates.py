@@ -8,6 +8,7 @@ from assistant.answer.gates import (
     focus_phrase,
     focus_words,
     lay_alternatives,
+    quotes_a_passage,
 )
 from assistant.answer.kinds import question_kind
 from assistant.guard.names import expand_lay_terms
@@ -28,6 +29,7 @@ PASSAGES = ["Researchers believe that paraneoplastic syndromes are caused by the
     ("will my son have to be tested because his dad had it?", "inheritance"),
     ("should I skip my next chemo?", "treatment_decision"),
     ("would herbal tea help the nerve pain?", "remedy"),
+    ("I'm pregnant, will this hurt the baby", "pregnancy"), ("is IVIG ok while breastfeeding?", "pregnancy"),
 ])
 def test_a_kind_the_passages_do_not_address_is_recognised(question, kind):
     found = question_kind(question)
@@ -124,3 +126,17 @@ def test_the_clinical_words_added_for_a_patients_words_are_alternatives_not_more
     assert lay_alternatives(question) == ["malign", "tumor", "locat"]
     assert addresses(["Seizures may occur."], ["fit", "night"], alternatives=["seizur"])
     assert not addresses(["Seizures may occur."], ["fit", "night"])
+
+
+def test_a_phrase_the_asker_quotes_word_for_word_from_a_passage_covers_the_question():
+    passage = ['Twitching, muscle rippling that looks like a "bag of worms," progressive stiffness']
+    assert quotes_a_passage("what does the 'bag of worms' thing mean", passage)
+    assert quotes_a_passage('what does “bag of worms” mean?', passage)
+    assert not quotes_a_passage("what does bag of worms mean", passage)  # not quoted: the embedder decides
+    assert not quotes_a_passage("what does 'a bag of snakes' mean", passage)
+
+
+def test_the_clinical_words_added_for_a_lay_phrase_are_not_read_as_asking_whether_something_helps():
+    question = expand_lay_terms("my mum keeps dropping her cup and cant do buttons, is that part of this")
+    assert "fine motor" in question
+    assert not asks_if_unknown_helps(question, ["drop"])

@@ -155,12 +155,32 @@ def unknown_focus(question: str, lexicon: Lexicon) -> list[str]:
     return [w for w in focus_words(question) if w not in lexicon.vocabulary and w not in lay]
 
 
+# A phrase the asker puts in quotes: "what does the 'bag of worms' thing mean" (dev batch 12)
+_QUOTED = re.compile(r"""(?:^|\s)['"“‘]([^'"”’]{4,60})['"”’](?=[\s?.,!]|$)""")
+
+
+def quotes_a_passage(question: str, texts: Sequence[str]) -> bool:
+    """Does the question quote a phrase of two or more words that some passage says word for word? Such a
+    question is covered however far its embedding is from the passage's.
+
+    >>> quotes_a_passage("what does the 'bag of worms' thing mean", ['rippling that looks like a "bag of worms,"'])
+    True
+    >>> quotes_a_passage("what does 'worms' mean", ['looks like a "bag of worms"'])  # one word is not a phrase
+    False
+    >>> quotes_a_passage("what does 'bag of snakes' mean", ['looks like a "bag of worms"'])
+    False
+    """
+    lowered = [" ".join(t.lower().split()) for t in texts]
+    phrases = [" ".join(m.group(1).lower().split()) for m in _QUOTED.finditer(question)]
+    return any(len(p.split()) >= 2 and p in t for p in phrases for t in lowered)
+
+
 def before_generation(query: str, passages: Sequence[Passage], settings: VerifySettings,
                       details: AnswerDetails) -> str | None:
     """Why to abstain before asking the model ("" for the general message), or None to go on: no
     passage is close to the question, or the question is of a kind no shown passage addresses."""
     best = max((p.dense_score or 0.0 for p in passages), default=0.0)
-    if best < settings.min_coverage:
+    if best < settings.min_coverage and not quotes_a_passage(query, [passage_text(p.chunk) for p in passages]):
         return ""
     kind = question_kind(query)
     if kind is not None:
@@ -192,8 +212,10 @@ def asks_if_unknown_helps(question: str, strange: Sequence[str]) -> bool:
     False
     >>> asks_if_unknown_helps("He chokes on water now, can anyone help with that?", ["water"])
     False
+    >>> asks_if_unknown_helps("she keeps dropping her cup, is that part of this (fine motor skills)", ["drop"])
+    False
     """
-    asked = question_part(question)
+    asked = question_part(split_lay_terms(question)[0])  # not the clinical words added: "fine motor" is no "fine"
     verb = _HELPS_OR_SAFE.search(asked)
     if not strange or verb is None or _WHO_HELPS.search(asked):
         return False

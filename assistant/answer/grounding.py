@@ -155,6 +155,9 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "physio": ("physical therapy",), "physiotherapy": ("physical therapy",), "fight": ("immune", "attack"),
     "fighting": ("immune", "attack"), "deal": ("specialist", "treat"), "deals": ("specialist", "treat"),
     "choke": ("swallowing",), "chokes": ("swallowing",), "choking": ("swallowing",),
+    # dev batch 12: "keeps dropping her cup and cant do buttons", "support groups ... online"
+    "buttons": ("fine motor",), "online": ("internet",), "cup": ("objects",), "cups": ("objects",),
+    "mug": ("objects",), "fork": ("objects",), "spoon": ("objects",), "pen": ("objects",), "keys": ("objects",),
 }
 
 # Lay words for what the sources say in clinical words: "lab" counts as "laboratory".

@@ -84,6 +84,12 @@ KINDS = (
           r"\b(?:stop(?:ping)?|skip(?:ping)?|paus(?:e|ing)|delay(?:ing)?) (?:the |your )?(?:chemo\w*|treatment|"
           r"medication)",
           "My sources don't say whether to stop or change a treatment; that is for your care team to decide with you."),
+    # dev batch 12: "I'm pregnant, will this hurt the baby" was answered from a passage about muscle spasms
+    _kind("pregnancy",
+          r"\b(?:pregnan\w*|expecting (?:a |our )?baby|unborn|breast-?feed\w*|breast ?milk|fertility|infertil\w*|"
+          r"conceiv\w*|ivf|miscarr\w*)\b",
+          r"\b(?:pregnan\w*|unborn|breast-?feed\w*|fertility|conceiv\w*|miscarr\w*)\b",
+          "My sources don't cover pregnancy, breastfeeding or fertility."),
     _kind("remedy",  # exercise is not one: the sources say specific exercises may help
           r"\b(?:diet\w*|supplements?|vitamins?|herb(?:s|al)?|natural|alternative|home remed\w*|acupuncture|massage|"
           r"cbd|cannabis|yoga|food)\b[^?]{0,40}\b(?:help|helps|improve|treat|cure|reverse|heal|good for|work)\b",
