@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer.grounding import Lexicon, _passage_words
+from assistant.answer.grounding import Lexicon, passage_words_of
 from assistant.core.text import sentences, tokenize
 from assistant.guard.names import unknown_names
 
@@ -221,6 +221,6 @@ def echo_conflict(statement: str, passage: str, asked: Sequence[str]) -> str | N
     ...               ["visit", "neurologist"]) is None
     True
     """
-    said = _passage_words(passage)
+    said = passage_words_of(passage)
     echoed = [w for w in Lexicon.content_words(subject_of(statement)) if w in asked and w not in said]
     return f"its subject {echoed[0]!r} is a word of the question the passage does not say" if echoed else None

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from assistant.answer.evidence import focus_share
-from assistant.answer.grounding import _GENERIC_TOPIC, ENTITIES, LAY_TERMS, Lexicon, stems
+from assistant.answer.grounding import ENTITIES, GENERIC_TOPIC, LAY_TERMS, Lexicon, stems
 from assistant.answer.kinds import question_kind
 from assistant.core.settings import VerifySettings
 from assistant.core.text import sentences
@@ -83,7 +83,7 @@ def focus_words(question: str) -> list[str]:
     for form in _FORMS:
         text = re.sub(rf"(?<![\w-]){re.escape(form)}(?!\w)", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\b[A-Z][A-Z0-9]+s?\b|\b\d+\b", " ", text).lower()
-    return [w for w in Lexicon.content_words(text) if w not in _GENERIC_TOPIC | _PEOPLE | _FRAMING]
+    return [w for w in Lexicon.content_words(text) if w not in GENERIC_TOPIC | _PEOPLE | _FRAMING]
 
 
 def lay_alternatives(question: str) -> list[str]:

@@ -172,11 +172,11 @@ SYNONYMS: dict[str, str] = {
     "steroid": "corticosteroid", "steroids": "corticosteroids", "rehab": "therapy",
 }
 
-_GENERIC_TOPIC = frozenset(stems("paraneoplastic syndromes nervous system cancer disorders"))
+GENERIC_TOPIC = frozenset(stems("paraneoplastic syndromes nervous system cancer disorders"))
 
 
 @lru_cache(maxsize=256)
-def _passage_words(passage: str) -> frozenset[str]:
+def passage_words_of(passage: str) -> frozenset[str]:
     """A passage's stems, raw and with synonyms mapped (as a sentence's are), once per passage text:
     "Steroids" in a passage supports "corticosteroids" in a sentence, and the other way round."""
     return frozenset(stems(passage)) | frozenset(stems(_with_synonyms(passage)))
@@ -234,7 +234,7 @@ class Lexicon:
     def ground(self, sentence: str, passage: str, refers_to: Sequence[str] = ()) -> Grounding:
         """``refers_to``: named things the sentence's "it"/"this" stands for (from the sentence before)."""
         words = self.content_words(sentence)
-        passage_words = _passage_words(passage)
+        passage_words = passage_words_of(passage)
         novel = [w for w in words if w not in passage_words]
         missing = sorted((set(entities_in(sentence)) | set(refers_to)) - set(entities_in(passage)))
         support = 1.0 - len(novel) / len(words) if words else 1.0
@@ -275,7 +275,7 @@ class Lexicon:
         >>> Lexicon([]).restates("Hallucinations are a symptom.", "Can it make someone see things?")
         False
         """
-        asked = set(self.content_words(question)) | _GENERIC_TOPIC
+        asked = set(self.content_words(question)) | GENERIC_TOPIC
         return bool(question) and all(w in asked for w in self.content_words(sentence))
 
 
