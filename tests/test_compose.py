@@ -101,3 +101,17 @@ def test_what_the_answer_already_says_is_not_quoted_again_but_a_kept_sentence_ke
     opener = Unit("Any cancer may be linked to it. However, it is more common with lung cancer.")
     assert _quotes([Evidence(opener, 2, 0.9)], "Also: ", ["Any cancer may be linked to it."], "Which cancer?") == [
         ("Also: “Any cancer may be linked to it.”", [2]), ("“However, it is more common with lung cancer.”", [2])]
+
+
+def test_a_paragraph_under_a_condition_scores_as_its_best_sentence_not_as_all_its_words():
+    """Three sentences together held more of the question's words than the one that answers it (browser walk)."""
+    from assistant.answer.evidence import select_evidence
+    from assistant.core.types import Chunk, Passage
+    from assistant.testing import HashingEmbedder
+
+    texts = ["If no tumor is found, doctors wait. The brain is scanned again. Spreading is looked for.",
+             "These problems are not the tumor spreading. Instead, the immune system attacks nerves."]
+    passages = [Passage(Chunk(f"c{i}", "d", "Doc", "S", t, 0, len(t)), 1.0, i) for i, t in enumerate(texts, 1)]
+    best = select_evidence("Is it the tumor spreading into my brain?", passages, HashingEmbedder(), k=2)
+    assert best[0].n == 2 and best[0].unit.text.startswith("These problems are not")
+    assert best[1].unit.text == texts[0]  # still quoted whole when it is quoted

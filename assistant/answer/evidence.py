@@ -140,6 +140,22 @@ def _under_condition(text: str, spans: list[tuple[str, int, int]], i: int) -> bo
     return first < i and opens and bool(_CONDITION.match(spans[first][0]))
 
 
+def scored_pieces(unit: Unit) -> list[str]:
+    """What a unit is scored by; it scores as the best of them. A paragraph under a condition is quoted whole
+    but scored sentence by sentence: its three sentences together held more of "Is it the tumor spreading into
+    my brain?" than the sentences that answer it, and were quoted first (browser walk and dev g155, 2026-12-04).
+
+    >>> scored_pieces(Unit("If none is found, it may be small. Scans are repeated."))
+    ['If none is found, it may be small.', 'Scans are repeated.']
+    >>> scored_pieces(Unit("It is not the cancer spreading. Instead, it is the immune system."))
+    ['It is not the cancer spreading. Instead, it is the immune system.']
+    """
+    said = [sentence for sentence, _, _ in sentences(unit.text)]
+    if len(said) < 2 or not _CONDITION.match(unit.text):
+        return [unit.readable]
+    return [Unit(sentence, unit.subject).readable for sentence in said]
+
+
 def _is_item(sentence: str) -> bool:
     """A short list item without a full stop: "Difficulty walking", "Seizures", "Muscle tone"."""
     return not sentence.endswith((".", "?", "!", ":")) and len(sentence.split()) <= 10
@@ -194,17 +210,21 @@ def select_evidence(question: str, passages: Sequence[Passage], embedder: Embedd
              if (asks_questions or not unit.text.endswith("?")) and quotable(unit.readable)]
     if not found:
         return []
-    readable = [unit.readable for unit, _ in found]
+    pieces = [scored_pieces(unit) for unit, _ in found]
+    readable = [piece for unit_pieces in pieces for piece in unit_pieces]
+    owner = np.array([i for i, unit_pieces in enumerate(pieces) for _ in unit_pieces])
     vectors = embedder.embed([question, *readable])
     cosine = vectors[1:] @ vectors[0]
     lexical = BM25([lexical_words(t) for t in readable]).scores(lexical_words(question))
     lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
-    retrieval = np.array([passages[n - 1].score for _, n in found])
+    retrieval = np.array([passages[found[i][1] - 1].score for i in owner])
     w_cos, w_lex, w_ret = WEIGHTS
-    scores = w_cos * cosine + w_lex * lexical + w_ret * retrieval
+    piece_scores = w_cos * cosine + w_lex * lexical + w_ret * retrieval
     if focus:
-        scores = scores + FOCUS_WEIGHT * np.array([focus_share(text, focus) for text in readable])
-    scores = scores + KIND_WEIGHT * np.array([kind_share(question, text) for text in readable])
+        piece_scores = piece_scores + FOCUS_WEIGHT * np.array([focus_share(text, focus) for text in readable])
+    piece_scores = piece_scores + KIND_WEIGHT * np.array([kind_share(question, text) for text in readable])
+    scores = np.full(len(found), -np.inf)
+    np.maximum.at(scores, owner, piece_scores)
     order = np.argsort(-scores, kind="stable")
     ranked = [Evidence(found[i][0], found[i][1], float(scores[i])) for i in order]
     return each_named_first(question, ranked)[:k]
