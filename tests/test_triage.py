@@ -78,6 +78,7 @@ def test_self_harm_gets_the_crisis_line_not_only_the_emergency_number():
     "my memory has gotten bad this month", "I've been seeing double for days", "I can't sleep and it's new",
     "I had my first seizure yesterday", "my mom is hallucinating", "my arms keep jerking",
     "my feet are numb since chemo",
+    "my bladder isn't working right lately, I have to strain to pee",  # dev batch 14
 ])
 def test_the_seeds_symptom_list_in_someone_now_is_urgent(message):
     assert urgency(message) == "urgent"
@@ -289,3 +290,13 @@ def test_a_model_that_cannot_load_leaves_the_layers_answer_and_says_so():
     triager = Triager(TriageSettings(use_embeddings=False), second_look=BrokenLook(None))
     result = triager.triage("my legs are getting weaker each day")
     assert result.urgency == "urgent" and "no second look: llama.cpp could not load" in result.reason
+
+
+def test_likeness_to_an_emergency_example_told_as_going_on_for_days_is_urgent():
+    # Dev batch 14: "racing on and off for a few days but I feel ok otherwise" was an emergency by likeness alone.
+    triager = Triager(TriageSettings(emergency_similarity=0.6), embedder=HashingEmbedder(dimension=512))
+    message = "my heart keeps stopping and starting"  # no rule knows it; an emergency example says it
+    assert urgency(message) == "none" and triager.triage(message).urgency == "emergency"
+    ongoing = triager.triage(f"{message}, on and off for a few days")
+    assert ongoing.urgency == "urgent" and "going on for days, not sudden" in ongoing.reason
+    assert triager.triage(f"{message}, on and off for a few days, and suddenly worse").urgency == "emergency"

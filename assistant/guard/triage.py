@@ -217,6 +217,9 @@ class Triager:
         words = ", ".join(dict.fromkeys(m.group() for m in examples.SYMPTOM_WORDS.finditer(piece)))
         reason = (f"similarity: \"{piece}\" (words: {words}) is close to the {label} example \"{example}\" "
                   f"({similarity:.2f})")
+        if label == "emergency" and rules.is_ongoing(piece) and example not in CRISIS_EXEMPLARS:
+            # likeness is the weakest signal: told as going on for days, nothing sudden, it is a see-a-doctor one
+            label, reason = "urgent", f"{reason}, but told as going on for days, not sudden"
         if label == "urgent":
             advice = self.settings.urgent_advice
         elif example in CRISIS_EXEMPLARS:

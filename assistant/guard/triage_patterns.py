@@ -286,7 +286,11 @@ URGENT_RULES = (
     _rule("bladder", "urgent", "new bladder or bowel problems",
           r"\b(?:wet|wetting|peeing|pee|soil|soiling|soiled) (?:myself|himself|herself|themselves|the bed)\b",
           r"\bcan't (?:hold|control) (?:my |his |her |their )?(?:bladder|bowels?|pee|urine|wee)\b",
-          r"\bincontinen\w*"),
+          r"\bincontinen\w*",
+          # dev batch 14: "my bladder isn't working right lately, I have to strain to pee"
+          r"\bbladder (?:isn't|is not|hasn't been|has not been|not) (?:working|emptying)\b",
+          r"\b(?:strain|straining|struggle|struggling|trouble|difficulty|hard) (?:to )?(?:pee|peeing|urinate|"
+          r"urinating|wee|weeing|pass(?:ing)? (?:urine|water))\b"),
     _rule("behaviour", "urgent", "a change in behaviour or mood",
           r"\bout of character\b|\bparanoi\w*",
           r"\bnot (?:himself|herself|themselves|myself) (?:at all|lately|any ?more)\b",

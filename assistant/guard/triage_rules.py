@@ -189,6 +189,21 @@ def is_sudden(clause: str) -> bool:
     return bool(_SUDDEN_NOW.search(clause)) and not _OVER_DAYS.search(clause)
 
 
+# "on and off for a few days", "for weeks": going on a while, no sudden change -- said of a heart that races, an
+# urgent sign to see a doctor about soon, not an emergency by likeness to "my heart keeps stopping and starting"
+_ONGOING = re.compile(r"\b(?:on and off|off and on|comes and goes|come and go|for (?:a few|a couple of|two|three|"
+                      r"four|several|\d+) (?:days|weeks)|for (?:days|weeks)|since last week)\b")
+
+
+def is_ongoing(clause: str) -> bool:
+    """Is it told as going on for days or coming and going, with nothing sudden?
+
+    >>> is_ongoing("my heart has been racing on and off for a few days"), is_ongoing("for days, and just now he fell")
+    (True, False)
+    """
+    return bool(_ONGOING.search(clause)) and not _SUDDEN_NOW.search(clause)
+
+
 def is_chronic(text: str) -> bool:
     return bool(_CHRONIC.search(text))
 
