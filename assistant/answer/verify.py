@@ -62,6 +62,8 @@ _PROMPT_FORMAT = re.compile(
 # include …") is about the condition just named, if a passage is headed by it (seen on dev, g015: cerebellar
 # degeneration's symptom list under "What is limbic encephalitis?"; after "Could it be chemo?", "The symptoms"
 # are the patient's, not chemotherapy's).
+# The stems of lay words (the question's "buttons", "cup"): a sentence's subject may say them in the sources' words
+_LAY_STEMS = frozenset(s for word in LAY_TERMS for s in stems(word))
 _ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
 _POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
 # "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
@@ -178,8 +180,7 @@ class Verifier:
         verdicts: list[SentenceVerdict | None] = [self._cheap_verdict(s, texts, lexicon, r)
                                                   for s, r in zip(parsed, refers, strict=True)]
         pending = [i for i, v in enumerate(verdicts) if v is None]
-        lay = {s for word in LAY_TERMS for s in stems(word)}
-        asked = [w for w in focus_words(question) if w not in lay] if question else []
+        asked = [w for w in focus_words(question) if w not in _LAY_STEMS] if question else []
         eligible = {i: self._eligible(parsed[i], texts, lexicon, refers[i], asked) for i in pending}
         bars = {i: eligible[i][2] for i in pending}
         scored: dict[int, dict[int, float]] = {i: {} for i in pending}
