@@ -20,6 +20,7 @@ def urgency(message: str, history=()) -> str:
     "the seizure has lasted 8 minutes",                    # seizure > 5 minutes
     "she won't wake up",                                   # not waking up
     "I suddenly can't move my legs",                       # sudden leg paralysis
+    "now she can't walk at all",                           # a loss of movement now (not "can't walk straight")
     "I lost control of my bladder and bowels today",       # bladder/bowel control
     "the weakness is spreading up his body over a few hours",  # weakness spreading over hours
     "I fainted and my heart is racing",                    # fainting with racing heart
@@ -79,6 +80,7 @@ def test_self_harm_gets_the_crisis_line_not_only_the_emergency_number():
     "I had my first seizure yesterday", "my mom is hallucinating", "my arms keep jerking",
     "my feet are numb since chemo",
     "my bladder isn't working right lately, I have to strain to pee",  # dev batch 14
+    "my mum has lung cancer and now she cant walk straight and keeps falling over",  # browser walk: a gait
 ])
 def test_the_seeds_symptom_list_in_someone_now_is_urgent(message):
     assert urgency(message) == "urgent"

@@ -102,7 +102,9 @@ PARALYSIS = _rule(
     "paralysis", "emergency", "sudden loss of movement or feeling, or of bladder/bowel control",
     r"\bcan't (?:move|feel|lift|stand on) (?:my|his|her|their|both)? ?legs?\b",
     r"\bcan't (?:move|feel|lift|use) (?:my|his|her|their) (?:right|left) (?:arm|leg|side|hand)",
-    rf"\b{_NOW}\b[^.!?]{{0,25}}\bcan't (?:move|feel|lift|use|stand|walk)\b",
+    # not a gait or a manner: "now she can't walk straight" is trouble walking (urgent), not a loss of movement
+    rf"\b{_NOW}\b[^.!?]{{0,25}}\bcan't (?:move|feel|lift|use|stand|walk)\b(?! (?:straight|properly|right|well|"
+    r"steadily|very|far|for long|without|unaided|in a straight line|up straight|as)\b)",
     rf"\b{_NOW}\b[^.!?]{{0,25}}\b(?:can't see|went blind|gone blind|lost (?:the |his |her |my )?(?:sight|vision))\b",
     r"\b(?:went|gone|going) blind\b",
     r"\blegs? (?:won't|can't|don't|aren't|will not) (?:hold|support|carry) (?:me|him|her|them)\b",
