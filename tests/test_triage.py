@@ -41,6 +41,10 @@ def urgency(message: str, history=()) -> str:
     "I'm on chemo and have a fever of 39",                 # fever during cancer treatment
     "dad hit his head and now he's vomiting",              # head injury
     "everyone would be better off without me",            # suicidal thoughts, said indirectly
+    "she took the whole bottle of her amitriptyline",      # dev batch 15: a medicine the rules do not name
+    "he swallowed his gabapentin on purpose",
+    "he said he won't be around for christmas",            # dev batch 15: warning signs told by a relative
+    "she keeps saying goodbye to us and gave her cat away",
 ])
 def test_each_emergency_rule(message):
     assert urgency(message) == "emergency"
@@ -81,6 +85,8 @@ def test_self_harm_gets_the_crisis_line_not_only_the_emergency_number():
     "my feet are numb since chemo",
     "my bladder isn't working right lately, I have to strain to pee",  # dev batch 14
     "my mum has lung cancer and now she cant walk straight and keeps falling over",  # browser walk: a gait
+    "his hands have got clumsier over the past three weeks",  # dev batch 15
+    "my mood has completely changed, I'm snapping at everyone",  # dev batch 15
 ])
 def test_the_seeds_symptom_list_in_someone_now_is_urgent(message):
     assert urgency(message) == "urgent"
@@ -112,6 +118,7 @@ def test_robust_to_how_people_write(message, expected):
     "What should I do if my husband starts choking?", "Is slurred speech a symptom?",
     "My mom had a seizure years ago, is that related?", "Write a story where a character can't breathe",
     "Is 'I can't breathe' a line from a movie?", "What is stiff person syndrome?",
+    "can limbic encephalitis change your mood?", "we said goodbye to everyone at the hospice last year",
 ])
 def test_informational_messages_with_symptom_words_are_not_emergencies(message):
     result = RULES_ONLY.triage(message)

@@ -19,6 +19,8 @@ appear in the sources.
 'LEMS (Lambert-Eaton myasthenic syndrome)? Is LEMS rare?'
 >>> expand_lay_terms("Can it make someone see things that aren't there?")
 "Can it make someone see things that aren't there (hallucinations)?"
+>>> expand_lay_terms("Has the cancer moved into her nerves?")
+'Has the cancer moved into her nerves (cancer spreading, metastasis)?'
 """
 
 from __future__ import annotations
@@ -109,6 +111,10 @@ _LAY_PHRASES = (
      r"spot\w*|show)\b[^?.!]{0,20}\b(?:tumou?rs?|cancers?|anything|it)\b|\bnothing (?:showed|shows|turned|turns) up\b|"
      r"\b(?:scans?|tests?|ct|mri|pet|imaging) (?:were|was|came back|come back) (?:clear|normal|negative)\b",
      "no malignant tumor is located, too small to find"),
+    # dev batch 13: the cancer "going to his brain", "moved into her nerves" is what the sources call its spreading
+    (r"\b(?:cancers?|tumou?rs?|it|mets)\b[^?.!]{0,20}?\b(?:go(?:ing|ne|es)?|went|got|gets|getting|mov(?:e|ed|es|ing)|"
+     r"travel\w*|reach\w*|invad\w*|eat\w*)\s+(?:up\s+)?(?:(?:in(?:to)?|to)\s+)?(?:the |his |her |my |their |your )?"
+     r"(?:brain|nerves?|spine|spinal cord)\b", "cancer spreading, metastasis"),
     # "which doctor", "what kind of doctor": both doctors the sources name, the first one first
     (r"\b(?:what|which) (?:kind of |sort of |type of )?(?:doctors?|specialists?)\b", "primary care doctor, specialist"),
 )
@@ -199,6 +205,11 @@ def _spelled_out(name: str, known: frozenset[str]) -> bool:
     return bool(long) and name.lower() not in known and _words(long) <= known
 
 
+# Text-message spellings, in lower case only ("r smokers asked about it", dev batch 13; "U" may be a name).
+_CHAT_WORDS = {"r": "are", "u": "you", "ur": "your", "abt": "about", "bc": "because",
+               "pls": "please", "plz": "please", "thx": "thanks", "wht": "what", "hw": "how"}
+
+
 def repair_spelling(text: str, reference: str) -> str:
     """``text`` with each misspelt word the reference nearly uses spelt as the reference does: a word of six
     letters or more that is neither in the reference nor an English word, one or two letters away from one
@@ -209,12 +220,16 @@ def repair_spelling(text: str, reference: str) -> str:
     'wat is cerebellar degeneration?'
     >>> repair_spelling("Is prednisolone the same?", "Corticosteroids, such as prednisone")  # 2 letters longer
     'Is prednisolone the same?'
+    >>> repair_spelling("r smokers asked abt it", "Have you ever smoked?")
+    'are smokers asked about it'
     """
     known = _words(reference)
 
     def repair(match: re.Match) -> str:
         word = match.group()
         lower = word.lower()
+        if word in _CHAT_WORDS:
+            return _CHAT_WORDS[word]
         if len(lower) < 6 or "'" in lower or "’" in lower or lower in known or lower in english_words() \
                 or f"{lower}s" in known or lower.removesuffix("s") in known:  # another form of a reference word
             return word

@@ -205,14 +205,16 @@ CONCEPTS: tuple[Concept, ...] = (
              r"double vision|seeing double|blurr\w*|droop\w*|slurr\w*|"
              r"swallow\w*|memory|confus\w*|hallucinat\w*|seeing things|jerk\w*|twitch\w*|spasm\w*|tremor|"
              r"shak\w*|dizz\w*|light-? ?headed|vomit\w*|throw\w* up|threw up|being sick|sleepy|drows\w*|"
-             r"stiff\w*|clumsy|falling|fell|heavy|like lead|trip\w*|behaviou?r|personality|aggressive|suspicious|"
+             r"stiff\w*|clums\w*|falling|fell|heavy|like lead|trip\w*|behaviou?r|personality|aggressive|suspicious|"
              r"paranoi\w*|agitated|buttons|grip\w*|handwriting|cramp\w*|woozy|queasy|nause\w*|eyeballs|"
              r"eyes? (?:won't|don't|can't) (?:keep|stay) still|hold (?:my|his|her) head up|downhill|"
-             r"dropp\w* (?:things|stuff|cups|everything)|drops? things|gloves|cotton wool|spidery|shaky",
+             r"dropp\w* (?:things|stuff|cups|everything)|drops? things|gloves|cotton wool|spidery|shaky|"
+             r"drops? (?:my|his|her|their) (?:keys|cup|phone|fork|spoon|pen)",
              r"getting worse|worse|worsening|new|started|began|since|(?:past|last) (?:few|couple of|two|three) days|"
              r"this week|for (?:a few|a|one|two|three|several|\d+) (?:days?|weeks?)|lately|each day|"
              r"every (?:single )?day|"
-             r"(?:in|over) the (?:past|last) (?:few |couple of )?(?:days?|weeks?|fortnight|month)|this month|"
+             r"(?:in|over) the (?:past|last) (?:few |couple of |two |three |\d+ )?(?:days?|weeks?|fortnight|month)|"
+             r"this month|"
              r"spread\w*|crept|creeping|recently|any ?more|no longer"),
     # a heart attack as people tell it: arm, jaw, neck or shoulder pain with sweating, breathlessness or sickness,
     # no word of the chest; not when the clause says it has been so for years (new_only)

@@ -162,8 +162,10 @@ BLEEDING = _rule(
     r"\b(?:heavy|heavily|uncontrolled|severe|lots of) bleeding\b", r"\bblood everywhere\b")
 OVERDOSE = _rule(
     "overdose", "emergency", "too much medicine taken (possible overdose)",
-    r"\b(?:took|taken|take|swallowed|ate|eaten|had)\b[^.!?]{0,25}\b(?:too many|too much|a whole (?:bottle|pack|"
-    r"packet|box|strip)|double (?:the )?dose|a double dose|handful)\b",
+    r"\b(?:took|taken|take|swallowed|ate|eaten|had)\b[^.!?]{0,25}\b(?:too many|too much|(?:a|the|his|her|my|their) "
+    r"(?:whole|entire|full) (?:bottle|pack|packet|box|strip|tub|blister)|double (?:the )?dose|a double dose|handful)\b",
+    # dev batch 15: "took the whole packet of his gabapentin on purpose" (a medicine the rules do not name)
+    r"\b(?:took|taken|swallowed|downed)\b[^.!?]{0,40}\bon purpose\b",
     rf"\b(?:swallowed|ate|eaten|got into)\b[^.!?]{{0,30}}\b{_PILLS}\b",
     r"\b(?:took|taken|swallowed|drank)\b (?:all|the whole|the rest) of\b",
     r"\b(?:took|taken|swallowed|drank)\b[^.!?]{0,40}\b(?:by mistake|by accident|accidentally)\b",
@@ -185,6 +187,12 @@ SELF_HARM = _rule(
     r"\b(?:go to sleep|fall asleep) and (?:never|not) wake up\b", r"\bwish (?:i|he|she) (?:was|were) dead\b",
     r"\bgiving (?:away )?(?:all )?(?:my|his|her|their) (?:things|stuff|belongings|possessions)(?: away)?\b",
     r"\bnot (?:be|being) (?:around|here) any ?more\b", r"\bwish (?:i|he|she) could (?:just )?disappear\b",
+    # dev batch 15, warning signs told by a relative: "keeps saying goodbye to everyone and gave his dog away, he
+    # said he won't be around for christmas"
+    r"\b(?:won't|will not|not going to) be (?:around|here) (?:for|by|at|to see|much longer|any ?more)\b",
+    r"\b(?:keeps?|kept|been) saying goodbye\b",
+    r"\b(?:gave|giving|given|gives) (?:away )?(?:all )?(?:my|his|her|their) (?:pets?|dog|cat|things|stuff|"
+    r"belongings|possessions) away\b",
     r"\b(?:wish|wishes|wished|hope|hopes)\b[^.!?]{0,20}\b(?:not|never|wouldn't|didn't|won't) wake up\b",
     rf"\b{_PILLS}\b[^.!?]{{0,20}}\b(?:lined up|all ready|counted out)\b",
     r"\b(?:thinking|thought|thoughts) (?:about|of) (?:driving|jumping|crashing|stepping|throwing (?:my|him|her)self)"
@@ -297,7 +305,10 @@ URGENT_RULES = (
           r"\bout of character\b|\bparanoi\w*",
           r"\bnot (?:himself|herself|themselves|myself) (?:at all|lately|any ?more)\b",
           r"\b(?:acting|behaving) (?:really |very |so |all )?(?:strange\w*|odd\w*|weird\w*|paranoid|differently|"
-          r"out of character)\b"),
+          r"out of character)\b",
+          # dev batch 15: "my mood has completely changed over a week, I'm snapping at everyone"
+          r"\b(?:my|his|her|their) (?:mood|personality|behaviou?r) (?:has |have |had |is |seems )?(?:completely |"
+          r"totally |really |suddenly )?(?:changed|different|all over the place)\b"),
     _rule("vomiting", "urgent", "vomiting that will not settle",
           r"\b(?:throwing up|vomiting|being sick)\b[^.!?]{0,30}\b(?:days?|all day|can't keep)\b",
           r"\bcan't keep (?:any )?(?:food|anything|water|fluids|liquids) down\b"),
