@@ -1,7 +1,9 @@
 """From checked sentences and evidence to the shown answer: hand-checkable cases with a fake similarity."""
 
+from assistant.answer.asked_for import kind_share
 from assistant.answer.compose import ComposeSettings, _quotes, carries, compose
-from assistant.answer.evidence import Evidence, Unit, units
+from assistant.answer.evidence import Evidence
+from assistant.answer.units import Unit, units
 from assistant.answer.verify import SentenceVerdict, Verification
 
 SETTINGS = ComposeSettings(min_relevance=0.5, min_evidence_relevance=0.9, min_quote_score=0.5)
@@ -115,3 +117,25 @@ def test_a_paragraph_under_a_condition_scores_as_its_best_sentence_not_as_all_it
     best = select_evidence("Is it the tumor spreading into my brain?", passages, HashingEmbedder(), k=2)
     assert best[0].n == 2 and best[0].unit.text.startswith("These problems are not")
     assert best[1].unit.text == texts[0]  # still quoted whole when it is quoted
+
+
+def test_drugs_or_side_effects_a_paragraph_lists_are_read_with_what_its_first_sentence_names():
+    """Dev batch 13: "what does rituximab do" was answered with the list of drugs, not that they are
+    immunosuppressants."""
+    text = ("Immunosuppressants slow the production of white blood cells. Side effects include infections. Drugs may "
+            "include rituximab (Rituxan).\n\nCorticosteroids, such as prednisone, inhibit inflammation. Serious "
+            "long-term side effects include osteoporosis.\n\nDrugs are not the only treatment.")
+    assert [u.readable for u in units(text)] == [
+        "Immunosuppressants slow the production of white blood cells.",
+        "Immunosuppressants: Side effects include infections.",
+        "Immunosuppressants: Drugs may include rituximab (Rituxan).",
+        "Corticosteroids, such as prednisone, inhibit inflammation.",
+        "Corticosteroids: Serious long-term side effects include osteoporosis.",
+        "Drugs are not the only treatment."]
+
+
+def test_a_question_how_something_is_treated_is_answered_by_a_sentence_about_treating():
+    """Dev batch 13: "how is stiff person syndrome treated?" quoted what the syndrome is."""
+    assert kind_share("how is stiff person syndrome treated?",
+                      "Treatment involves treating the cancer and suppressing the immune response.") == 1.0
+    assert kind_share("how is stiff person syndrome treated?", "It may also cause painful muscle spasms.") == 0.0

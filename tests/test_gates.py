@@ -30,6 +30,7 @@ PASSAGES = ["Researchers believe that paraneoplastic syndromes are caused by the
     ("should I skip my next chemo?", "treatment_decision"),
     ("would herbal tea help the nerve pain?", "remedy"),
     ("I'm pregnant, will this hurt the baby", "pregnancy"), ("is IVIG ok while breastfeeding?", "pregnancy"),
+    ("can I still drive with LEMS", "everyday_activity"), ("will he be able to go back to work?", "everyday_activity"),
 ])
 def test_a_kind_the_passages_do_not_address_is_recognised(question, kind):
     found = question_kind(question)
@@ -40,6 +41,7 @@ def test_a_kind_the_passages_do_not_address_is_recognised(question, kind):
     "Is this common? How many people with cancer get it?",  # "uncommon" answers it
     "Which doctor should I see first?", "Which cancers is it most often seen with?",
     "How is a spinal tap done?", "Should I see a doctor soon?", "Does physical therapy help?",
+    "can she still drink through a straw?", "can the drugs work on the nerves?", "will she be able to walk again?",
 ])
 def test_ordinary_questions_have_no_kind(question):
     assert question_kind(question) is None
@@ -140,3 +142,14 @@ def test_the_clinical_words_added_for_a_lay_phrase_are_not_read_as_asking_whethe
     question = expand_lay_terms("my mum keeps dropping her cup and cant do buttons, is that part of this")
     assert "fine motor" in question
     assert not asks_if_unknown_helps(question, ["drop"])
+
+
+def test_a_clause_that_asks_about_the_one_before_it_keeps_it():
+    """Dev batch 13: "... is that why her hands are numb?" alone made the focus "hand", "numb" and it abstained."""
+    assert focus_words("has the cancer moved into her nerves, is that why her hands are numb?") == [
+        "move", "nerv", "hand", "numb"]
+    assert focus_words("My legs are weak all week, does it hurt?") == ["hurt"]  # a clause that asks anew
+
+
+def test_what_a_drug_is_meant_to_do_asks_what_it_does():
+    assert focus_words("Mestinon was prescribed for my dad. What is it meant to do?") == []

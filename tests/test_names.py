@@ -1,7 +1,14 @@
 """Names the sources never use: hand-checkable cases, including the ones that must not count."""
 
 from assistant.answer.checks import missing_name
-from assistant.guard.names import expand_abbreviations, expand_lay_terms, names_in, split_lay_terms, unknown_names
+from assistant.guard.names import (
+    expand_abbreviations,
+    expand_lay_terms,
+    names_in,
+    repair_spelling,
+    split_lay_terms,
+    unknown_names,
+)
 
 SOURCES = "Lambert-Eaton myasthenic syndrome. A PET scan and a CT scan. Antibodies in CSF. Mestinon."
 
@@ -40,3 +47,19 @@ def test_patients_words_get_the_sources_words_added_for_retrieval():
     assert expand_lay_terms("is his own body fighting itself?").endswith("(immune system attacks)?")
     assert expand_lay_terms("I didn't see the doctor yet") == "I didn't see the doctor yet"  # not about a tumour
     assert split_lay_terms("Will physio help (physical therapy)?") == ("Will physio help?", "physical therapy")
+
+
+def test_the_cancer_going_to_the_brain_or_nerves_is_what_the_sources_call_its_spreading():
+    """Dev batch 13: "the cancer going to his brain" never found "not caused by ... the cancer spreading"."""
+    for question in ("whats the difference between this and the cancer going to his brain?",
+                     "has the cancer moved into her nerves?", "has it gone to her brain",
+                     "is the tumour invading his spine"):
+        assert split_lay_terms(expand_lay_terms(question))[1] == "cancer spreading, metastasis", question
+    for question in ("is it going to get better", "the signal going to the brain is slow", "it went to my head"):
+        assert expand_lay_terms(question) == question
+
+
+def test_text_message_spellings_are_read_as_words_but_a_capital_may_be_a_name():
+    assert repair_spelling("r smokers asked abt it, u know", "Have you ever smoked?") == (
+        "are smokers asked about it, you know")
+    assert repair_spelling("Vitamin U? R&D?", "") == "Vitamin U? R&D?"

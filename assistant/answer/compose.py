@@ -11,7 +11,8 @@ what to add, so that the answer states what the sources say about the question:
 * when no sentence is shown, the best evidence sentences are quoted, if good enough;
 * otherwise there is no answer, and the pipeline abstains.
 
->>> from assistant.answer.evidence import Evidence, Unit
+>>> from assistant.answer.evidence import Evidence
+>>> from assistant.answer.units import Unit
 >>> carries(["Lambert-Eaton syndrome is usually linked to lung cancer."],
 ...         Unit("Lambert-Eaton myasthenic syndrome is typically associated with lung cancer."))
 True
@@ -23,8 +24,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer.evidence import Evidence, Unit
+from assistant.answer.evidence import Evidence
 from assistant.answer.grounding import Lexicon, entities_in
+from assistant.answer.units import Unit
 from assistant.answer.verify import SentenceVerdict, Verification
 from assistant.core.settings import VerifySettings
 from assistant.core.text import sentences

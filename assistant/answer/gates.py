@@ -47,7 +47,7 @@ _FRAMING = frozenset(stems("""day one two three four five six seven eight nine t
     though although yet none near nearly right anyway actually maybe perhaps probably basically simply exactly
     else anything something nothing everything whatever worth notice noticed attached honestly obviously
     found wrote written form wat wot
-    stuff ever properly proper book booked scheduled arranged planned"""))
+    stuff ever properly proper book booked scheduled arranged planned meant supposed"""))
 # "in simple words", "in plain English", "in layman's terms": how to say it, not what about
 _HOW_TO_SAY = re.compile(r"\b(?:in|using|with) (?:simple|plain|easy|normal|everyday|basic|layman'?s?|lay) "
                          r"(?:words|terms|english|language)\b|\bfor dummies\b|\blike i'?m (?:five|5)\b", re.IGNORECASE)
@@ -57,6 +57,11 @@ _ASKING = re.compile(r"(?:^|[,;:]\s*|\b(?:so|and|but)\s+)(?=(?:what|which|how|wh
                      r"does|do|did|will|would|should|may|might|has|have)\b)", re.IGNORECASE)
 
 
+# "..., is that why her hands are numb?" asks about the clause before it (dev batch 13: "has the cancer moved into
+# her nerves, is that why ...?" was cut to "is that why her hands are numb?")
+_ASKS_BACK = re.compile(r"(?:is|was|could|would|can|might|does|did) (?:that|this)\b", re.IGNORECASE)
+
+
 def question_part(text: str) -> str:
     """The part of a message that asks: its last sentence with a question mark, from its asking word.
 
@@ -64,12 +69,14 @@ def question_part(text: str) -> str:
     'does the immune system attack nerves?'
     >>> question_part("My mom has lung cancer. What is LEMS?")
     'What is LEMS?'
+    >>> question_part("has the cancer moved into her nerves, is that why her hands are numb?")
+    'has the cancer moved into her nerves, is that why her hands are numb?'
     """
     asked = [s for s, _, _ in sentences(text) if s.rstrip().endswith("?")]
     if not asked:
         return text
     last = asked[-1]
-    starts = [m.end() for m in _ASKING.finditer(last)]
+    starts = [m.end() for m in _ASKING.finditer(last) if not _ASKS_BACK.match(last, m.end())]
     return last[starts[-1]:] if starts and len(last[starts[-1]:].split()) >= 3 else last
 
 

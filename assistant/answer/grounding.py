@@ -158,6 +158,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     # dev batch 12: "keeps dropping her cup and cant do buttons", "support groups ... online"
     "buttons": ("fine motor",), "online": ("internet",), "cup": ("objects",), "cups": ("objects",),
     "mug": ("objects",), "fork": ("objects",), "spoon": ("objects",), "pen": ("objects",), "keys": ("objects",),
+    # dev batch 13: "how does the plasma exchange machine work", "what if there's no local support group"
+    "machine": ("device", "separator"), "local": ("where you live",), "nearby": ("where you live",),
 }
 
 # Lay words for what the sources say in clinical words: "lab" counts as "laboratory".

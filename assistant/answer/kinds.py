@@ -90,6 +90,15 @@ KINDS = (
           r"conceiv\w*|ivf|miscarr\w*)\b",
           r"\b(?:pregnan\w*|unborn|breast-?feed\w*|fertility|conceiv\w*|miscarr\w*)\b",
           "My sources don't cover pregnancy, breastfeeding or fertility."),
+    # dev batch 13: "can I still drive with LEMS" was answered with what LEMS is. Not exercise (the sources say
+    # specific exercises may help) and not drinking (a swallowing question as often as one about alcohol).
+    _kind("everyday_activity",
+          r"\b(?:can|could|should|may|will|is it (?:safe|ok(?:ay)?|fine) (?:for (?:me|him|her|them) )?to|allowed to|"
+          r"able to)\s+(?:(?:i|he|she|we|they|you|my \w+) )?(?:still |ever |keep |continue to |be able to )?"
+          r"(?:drive|driving|fly|flying|travel\w*|go (?:back )?to work|work|working|swim|swimming)\b",
+          r"\b(?:driv\w*|fly\w*|flights?|travel\w*|return to work|swim\w*)\b",
+          "My sources don't say which everyday activities, such as driving, travel or work, are safe with these "
+          "syndromes; your care team can tell you."),
     _kind("remedy",  # exercise is not one: the sources say specific exercises may help
           r"\b(?:diet\w*|supplements?|vitamins?|herb(?:s|al)?|natural|alternative|home remed\w*|acupuncture|massage|"
           r"cbd|cannabis|yoga|food)\b[^?]{0,40}\b(?:help|helps|improve|treat|cure|reverse|heal|good for|work)\b",
@@ -106,6 +115,8 @@ def question_kind(question: str) -> QuestionKind | None:
     True
     >>> question_kind("Which doctor should I see first?") is None, question_kind("Best hospital for this?").name
     (True, 'place')
+    >>> question_kind("can I still drive with LEMS").name, question_kind("can it work on the nerves?") is None
+    ('everyday_activity', True)
     """
     return next((kind for kind in KINDS if kind.asks.search(question)
                  and not (kind.unless and kind.unless.search(question))), None)

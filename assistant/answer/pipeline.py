@@ -27,7 +27,6 @@ from assistant.answer.events import Clock, Event, EvidenceEvent, FinalEvent, Que
 from assistant.answer.evidence import (
     Evidence,
     asks_about_questions,
-    lead_terms,
     passage_excerpts,
     rerank,
     select_evidence,
@@ -46,6 +45,7 @@ from assistant.answer.gates import (
 from assistant.answer.grounding import Lexicon
 from assistant.answer.readability import reading_grade
 from assistant.answer.turns import ActiveQuestions, Turns
+from assistant.answer.units import lead_terms
 from assistant.answer.verify import Verifier
 from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings

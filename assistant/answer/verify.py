@@ -45,9 +45,9 @@ from assistant.answer.checks import (
     rank_by_overlap,
     scope_conflict,
 )
-from assistant.answer.evidence import lead_terms
 from assistant.answer.gates import focus_words
 from assistant.answer.grounding import LAY_TERMS, Lexicon, entities_in, stems
+from assistant.answer.units import lead_terms
 from assistant.core.text import sentences
 from assistant.core.types import Passage
 from assistant.guard.safety import has_dose, is_personal_diagnosis
