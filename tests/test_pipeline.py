@@ -5,6 +5,9 @@ import pytest
 from assistant.answer.citations import check_answer_contract
 from assistant.answer.events import EvidenceEvent, FinalEvent, TokenEvent, TriageEvent
 from assistant.testing import FakeGenerator, FakeJudge, FakePieceCache
+from tests.conftest import TOY_OVERRIDES
+
+TOY_VERIFY = TOY_OVERRIDES["verify"]
 
 
 @pytest.fixture
@@ -153,7 +156,9 @@ def test_unknown_name_is_answered_when_the_model_is_sure_the_passages_cover_it(m
 
 
 def test_unsure_model_abstains_even_without_unknown_names(make_bot):
-    bot = make_bot("The immune system attacks nerves [1].", judge=FakeJudge(yes=0.2))
+    """Below verify.strong_evidence_floor (0.2): from there up to min_answerable, evidence holding every focus
+    word lets it go on (test_strong_evidence_lets_an_answer_go_on_when_the_model_is_unsure)."""
+    bot = make_bot("The immune system attacks nerves [1].", judge=FakeJudge(yes=0.1))
     assert bot.ask("Does the immune system attack nerves?").abstained
 
 
@@ -270,3 +275,22 @@ def test_every_answer_carries_its_reading_grade_and_plain_words_asks_for_simpler
     bot = make_bot("The immune system attacks nerves [1].", generation={"plain_words": True})
     bot.ask("Does the immune system attack nerves?")
     assert bot.generator.prompts[-1][1]["content"].endswith("one idea per sentence.")
+
+
+@pytest.mark.parametrize("yes, abstains", [(0.3, False), (0.1, True)])
+def test_strong_evidence_lets_an_answer_go_on_when_the_model_is_unsure(make_bot, yes, abstains):
+    """Dev batch 13: "what if there's no local support group" abstained at P(Yes) 0.26 although its best evidence
+    sentence (0.91) says exactly that. Evidence holding every focus word is a second signal
+    (verify.strong_evidence_score); below verify.strong_evidence_floor (0.2) the model's doubt still wins."""
+    bot = make_bot("Doctors treat the cancer first [1].", judge=FakeJudge(yes=yes),
+                   verify={**TOY_VERIFY, "strong_evidence_score": 0.5})
+    answer = bot.ask("What do doctors treat first?")
+    assert answer.abstained is abstains and answer.details.strong_evidence is True
+    assert answer.details.answerable == yes  # the model's own P(Yes) is what the answer reports
+
+
+def test_without_strong_evidence_an_unsure_model_abstains(make_bot):
+    bot = make_bot("Doctors treat the cancer first [1].", judge=FakeJudge(yes=0.3),
+                   verify={**TOY_VERIFY, "strong_evidence_score": 0.5})
+    answer = bot.ask("What do doctors say about hair?")  # no evidence holds "hair"
+    assert answer.abstained and answer.details.strong_evidence is None

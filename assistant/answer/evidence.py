@@ -198,6 +198,18 @@ def focus_share(text: str, focus: Sequence[str]) -> float:
     return sum(holds(w) for w in focus) / len(focus) if focus else 0.0
 
 
+def strong_evidence(evidence: Sequence[Evidence], focus: Sequence[str], min_score: float) -> bool:
+    """Does the best sentence score at least ``min_score`` and hold every focus word (one at least)?
+
+    >>> strong_evidence([Evidence(Unit("Find a support group on the internet."), 1, 0.9)], ["support"], 0.85)
+    True
+    >>> strong_evidence([Evidence(Unit("Find a support group on the internet."), 1, 0.9)], ["hair"], 0.85)
+    False
+    """
+    return bool(evidence and focus) and evidence[0].score >= min_score and \
+        focus_share(evidence[0].unit.readable, focus) == 1.0
+
+
 def passage_excerpts(query: str, texts: list[str], embedder: Embedder, limit: int) -> list[str]:
     """``texts`` with each one longer than ``limit`` characters cut to its sentences most similar to the
     question (:func:`assistant.llm.prompts.excerpt`); one embedding call for all of them."""

@@ -30,6 +30,7 @@ from assistant.answer.evidence import (
     passage_excerpts,
     rerank,
     select_evidence,
+    strong_evidence,
 )
 from assistant.answer.fallback import abstain
 from assistant.answer.followups import standalone_question, topic_terms
@@ -235,7 +236,12 @@ class Assistant:
         messages = (build_messages(query, passages, texts, header_end=header_end, key_sentences=key,
                                    plain_words=plain_words) if key or plain_words else plain)
         covered = details.answerable = self._coverage(plain)
-        lead = uncovered(query, covered, self.settings.verify, self._corpus_text(), self.lexicon(), details)
+        v = self.settings.verify
+        if strong_evidence(evidence, focus_words(query), v.strong_evidence_score):
+            details.strong_evidence = True
+            if covered is not None and v.strong_evidence_floor <= covered < v.min_answerable:
+                covered = v.min_answerable  # a second signal says the sources answer it (settings)
+        lead = uncovered(query, covered, v, self._corpus_text(), self.lexicon(), details)
         if lead is not None:
             clock.lap("coverage")
             yield FinalEvent(self._finish(abstain(answer, lead, passages), clock))
@@ -302,7 +308,8 @@ class Assistant:
         ]
         details.draft_faithfulness = verification.draft_faithfulness
         focus = focus_words(query)
-        if details.answerable is not None and details.answerable < self.settings.verify.min_answerable_for_quotes:
+        if details.answerable is not None and details.answerable < self.settings.verify.min_answerable_for_quotes \
+                and not details.strong_evidence:
             evidence = []
         similarity = Cosines(self.components.embedder)
         composed = compose(query, verification, evidence, similarity.to_reference,

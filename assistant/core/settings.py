@@ -246,6 +246,18 @@ class VerifySettings(BaseModel):
         default=0.35, ge=0, le=1,
         description="The model's P(Yes) that the passages answer the question, below which it abstains.",
     )
+    strong_evidence_score: float = Field(
+        default=0.85, ge=0, le=1,
+        description="A best evidence sentence scoring at least this and holding every focus word of the question "
+                    "is a second signal that the sources answer it: the answer goes on although the model's P(Yes) "
+                    "is below min_answerable (not below strong_evidence_floor). On the 417 dev questions it lets "
+                    "g274 and g399 go on (P(Yes) 0.34, 0.26); no unanswerable one has such evidence (their best, "
+                    "0.75-0.88, holds at most half the focus words).",
+    )
+    strong_evidence_floor: float = Field(
+        default=0.2, ge=0, le=1,
+        description="Below this P(Yes) even strong evidence (strong_evidence_score) does not let an answer go on.",
+    )
     min_answerable_for_quotes: float = Field(
         default=0.35, ge=0, le=1,
         description="P(Yes) needed before quoting source sentences (0.5 abstained on 13 of 88 answerable dev "

@@ -174,6 +174,7 @@ class AnswerDetails:
     question_kind: str | None = None  # a kind the sources must address, e.g. "inheritance"
     evidence: list[EvidenceNote] | None = None  # the source sentences picked before generation
     answerable: float | None = None  # the model's P(Yes) that the passages answer the question
+    strong_evidence: bool | None = None  # the best evidence sentence holds every focus word and scores high
     unknown_names: list[str] | None = None  # names in the question that no source uses
     unknown_focus: list[str] | None = None  # words the question is about that no source uses
     unaddressed_focus: list[str] | None = None  # focus words the composed answer never addressed
