@@ -223,3 +223,19 @@ def test_a_sentence_whose_subject_is_the_questions_word_needs_a_passage_that_say
     assert "stress" in result.verdicts[0].reason
     # asked otherwise, its subject is no word of the question: the other checks and the judge decide
     assert Verifier(judge).verify("what does it cause", draft, spasms).verdicts[0].kept
+
+
+def test_advice_to_the_reader_is_kept_only_in_the_passages_own_words():
+    """Dev g188: "you should start with questions about your symptoms and how they affect your daily life" was kept
+    (judge 0.73) against a passage that says to list questions from most to least important, and that names no
+    daily life. Every word a source uses somewhere ("daily", "life"), so only the passage's own words can hold it."""
+    shown = passages("List your questions from most important to least important in case time runs out. Ask about "
+                     "your symptoms and the tests.", "The treatment can improve your daily life and its quality.")
+    judge = FakeJudge(allow={
+        "You should ask the most important questions about your symptoms first.": "List",
+        "You should start with questions about your symptoms and how they affect your daily life.": "List"})
+    result = Verifier(judge).verify(
+        "How should I order my questions?", "You should ask the most important questions about your symptoms first "
+        "[1]. You should start with questions about your symptoms and how they affect your daily life [1].", shown)
+    assert [v.kept for v in result.verdicts] == [True, False]
+    assert result.verdicts[1].reason == "advises in words the passage does not use (daili, life) ([1])"

@@ -190,6 +190,43 @@ def frequency_conflict(statement: str, cited: Sequence[str]) -> str | None:
     return f"says '{said.group()}' where the cited source does not say how often"
 
 
+# Advice to the reader: "you should start with questions about your symptoms and how they affect your daily life"
+# (dev g188, judged 0.73 against "List your questions from most important to least important") and "avoid caffeine
+# and alcohol" are the generic advice a small model adds; the sources' own advice says its words.
+_ADVICE = re.compile(r"\b(?:you|he|she|they|we|patients?|people) (?:should|must|need to|have to|ought to)\b|"
+                     r"\b(?:make sure|be sure to|try to|it(?:'s| is) (?:best|important|a good idea|wise) to)\b|"
+                     r"^(?:avoid|don't|do not|never|always|try|remember)\b", re.IGNORECASE)
+
+
+def is_advice(statement: str) -> bool:
+    """Does the statement tell the reader what to do?
+
+    >>> is_advice("You should start with questions about your daily life."), is_advice("Avoid caffeine.")
+    (True, True)
+    >>> is_advice("Antibodies may not show up in the blood."), is_advice("You may see a neurologist.")
+    (False, False)
+    """
+    return bool(_ADVICE.search(statement))
+
+
+# Advice may put one word of its own ("if you experience any of these symptoms, it's important to see your doctor"
+# for "if you have any signs or symptoms ..., see your doctor", dev g010), not two (g188: "your daily life").
+ADVICE_NOVEL_WORDS = 2
+
+
+def advice_conflict(statement: str, novel_words: Sequence[str]) -> str | None:
+    """Advice to the reader with words the passage does not use (``novel_words``, its grounding's).
+
+    >>> advice_conflict("You should think about your daily life.", ["daili", "life"])
+    'advises in words the passage does not use (daili, life)'
+    >>> advice_conflict("It's important to see your doctor if you experience these.", ["experi"]) is None
+    True
+    """
+    if len(novel_words) < ADVICE_NOVEL_WORDS or not is_advice(statement):
+        return None
+    return f"advises in words the passage does not use ({', '.join(novel_words[:4])})"
+
+
 # A clause before the subject ("In this disease, ...", "If the damage is in the neck, ...") and the first verb
 # after it: what lies between is the sentence's subject.
 _LEADING_CLAUSE = re.compile(r"^(?:in|at|for|during|after|before|with|if|when|once|while|because|as)\b[^,]{0,80},\s*",

@@ -10,7 +10,8 @@ For each sentence of the draft:
    is supported by it;
 3. a passage can support it only if it names every named thing the sentence names, holds most of its
    words (:mod:`assistant.answer.grounding`), does not say them only of what lies "outside" or "except"
-   them, and says how often ("usually", "common") only if its closest sentence does: "plasmapheresis uses
+   them, says how often ("usually", "common") only if its closest sentence does, and advises the reader
+   ("you should ...") only in its words, one aside: "plasmapheresis uses
    donor antibodies" cannot lean on the IVIg passage, "avoid caffeine" cannot lean on any, "affects the
    brain and spinal cord" cannot lean on "nerve cells outside the brain and spinal cord", "usually
    reversible" cannot lean on "sometimes … reversible";
@@ -33,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer.checks import (
+    advice_conflict,
     closest_sentence,
     copied_from,
     direction_conflict,
@@ -269,7 +271,8 @@ class Verifier:
                               f"{', '.join(sorted(lexicon.owners[word]))}, not of what it names")
             elif grounding.support < self.min_support:
                 why = why or f"most of its words are not in passage [{n}] ({', '.join(grounding.novel_words[:4])})"
-            elif conflict := (scope_conflict(sentence.text, [texts[n - 1]])
+            elif conflict := (advice_conflict(sentence.text, grounding.novel_words)
+                              or scope_conflict(sentence.text, [texts[n - 1]])
                               or frequency_conflict(sentence.text, [texts[n - 1]])
                               or echo_conflict(sentence.text, texts[n - 1], asked)):
                 why = why or f"{conflict} ([{n}])"
