@@ -239,3 +239,16 @@ def test_advice_to_the_reader_is_kept_only_in_the_passages_own_words():
         "[1]. You should start with questions about your symptoms and how they affect your daily life [1].", shown)
     assert [v.kept for v in result.verdicts] == [True, False]
     assert result.verdicts[1].reason == "advises in words the passage does not use (daili, life) ([1])"
+
+
+def test_an_effect_said_stronger_than_the_source_says_it_is_rejected():
+    """Browser walk: "Rituximab is a medication that helps to stop the body from making certain types of white blood
+    cells" was shown for "Immunosuppressants slow the production of disease-fighting white blood cells"."""
+    shown = passages("Immunosuppressants slow the production of disease-fighting white blood cells. Drugs may include "
+                     "rituximab.", "Other drugs prevent the breakdown of these chemical messengers.")
+    judge = FakeJudge(allow={"Rituximab stops the body from making white blood cells.": "slow",
+                             "Other drugs stop the breakdown of the chemical messengers.": "prevent"})
+    result = Verifier(judge).verify("What does rituximab do?", "Rituximab stops the body from making white blood "
+                                    "cells [1]. Other drugs stop the breakdown of the chemical messengers [2].", shown)
+    assert [v.kept for v in result.verdicts] == [False, True]
+    assert "says 'stops' where the cited source says 'slow'" in result.verdicts[0].reason

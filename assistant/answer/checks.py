@@ -104,6 +104,35 @@ def direction_conflict(statement: str, cited: Sequence[str]) -> str | None:
     return None
 
 
+# An effect said stronger than the source says it: "stops the body from making white blood cells" for "slow the
+# production of ... white blood cells" (browser walk, "what does rituximab do").
+_STRONG = re.compile(r"\b(?:stops?|stopping|stopped|prevents?|preventing|blocks?|blocking|halts?|cures?|cured|"
+                     r"eliminates?|eliminating|gets? rid of|wipes? out|kills?)\b", re.IGNORECASE)
+_WEAK = re.compile(r"\b(?:slows?|slowing|slowed|reduces?|reducing|lowers?|lessens?|inhibits?|suppress\w*|calms?|"
+                   r"improves?|may help|can help|helps? control)\b", re.IGNORECASE)
+
+
+def strength_conflict(statement: str, cited: Sequence[str]) -> str | None:
+    """A statement that says an effect is stopped, prevented or cured where the cited sentence closest to it
+    says it is slowed, reduced or helped.
+
+    >>> strength_conflict("Rituximab stops the body from making white blood cells.",
+    ...                   ["Immunosuppressants slow the production of disease-fighting white blood cells."])
+    "says 'stops' where the cited source says 'slow'"
+    >>> strength_conflict("These drugs stop the immune system from attacking the nerves.",
+    ...                   ["Drugs to stop your immune system from attacking your nervous system."]) is None
+    True
+    """
+    said = _STRONG.search(statement)
+    if not said or not cited:
+        return None
+    closest = closest_sentence(statement, cited)
+    weaker = _WEAK.search(closest)
+    if _STRONG.search(closest) or weaker is None:
+        return None
+    return f"says '{said.group()}' where the cited source says '{weaker.group()}'"
+
+
 def negated_word_conflict(statement: str, cited: Sequence[str], shown: Sequence[str]) -> str | None:
     """A statement using a word whose negated form ("uncommon", "irreversible") a shown source uses,
     while the passages it cites never use the plain word.

@@ -10,7 +10,8 @@ For each sentence of the draft:
    is supported by it;
 3. a passage can support it only if it names every named thing the sentence names, holds most of its
    words (:mod:`assistant.answer.grounding`), does not say them only of what lies "outside" or "except"
-   them, says how often ("usually", "common") only if its closest sentence does, and advises the reader
+   them, says how often ("usually", "common") or that something stops or cures ("slows" in the source)
+   only if its closest sentence does, and advises the reader
    ("you should ...") only in its words, one aside: "plasmapheresis uses
    donor antibodies" cannot lean on the IVIg passage, "avoid caffeine" cannot lean on any, "affects the
    brain and spinal cord" cannot lean on "nerve cells outside the brain and spinal cord", "usually
@@ -46,6 +47,7 @@ from assistant.answer.checks import (
     negation_agrees,
     rank_by_overlap,
     scope_conflict,
+    strength_conflict,
 )
 from assistant.answer.gates import focus_words
 from assistant.answer.grounding import LAY_TERMS, Lexicon, entities_in, stems
@@ -274,6 +276,7 @@ class Verifier:
             elif conflict := (advice_conflict(sentence.text, grounding.novel_words)
                               or scope_conflict(sentence.text, [texts[n - 1]])
                               or frequency_conflict(sentence.text, [texts[n - 1]])
+                              or strength_conflict(sentence.text, [texts[n - 1]])
                               or echo_conflict(sentence.text, texts[n - 1], asked)):
                 why = why or f"{conflict} ([{n}])"
             else:
