@@ -252,7 +252,10 @@ def uncovered(query: str, covered: float | None, settings: VerifySettings, corpu
     whether such a thing helps, is safe or treats (:func:`asks_if_unknown_helps`) is not answered at all: the
     nearest passages were quoted for "Can acupuncture help with the nerve pain?" (dev batch 2). Patients'
     own words for what the sources say ("stick a needle", "to blame") are unknown words too, so other
-    questions with one still go on."""
+    questions with one still go on. Strong evidence (``details.strong_evidence``) is a second signal: from
+    ``strong_evidence_floor`` up, the model's doubt is read as ``min_answerable``."""
+    if details.strong_evidence and covered is not None and settings.strong_evidence_floor <= covered:
+        covered = max(covered, settings.min_answerable)
     if covered is not None and covered < settings.min_answerable:
         return ""
     unknown = unknown_names(query, corpus_text)

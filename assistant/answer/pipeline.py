@@ -227,7 +227,8 @@ class Assistant:
         texts = [passage_text(p.chunk) for p in passages] if cache else self._excerpts(query, passages)
         if cache:
             cache.add(prompt_pieces(passages, texts))
-        evidence = self._evidence(query, passages, focus_words(query) + lay_alternatives(query))
+        focus = focus_words(query)
+        evidence = self._evidence(query, passages, focus + lay_alternatives(query))
         details.evidence = [EvidenceNote(e.unit.readable, e.n, round(e.score, 3)) for e in evidence]
         key = [(e.n, e.unit.readable) for e in evidence[: self.settings.generation.key_sentences]]
         header_end = "\n" if cache else " "
@@ -236,12 +237,8 @@ class Assistant:
         messages = (build_messages(query, passages, texts, header_end=header_end, key_sentences=key,
                                    plain_words=plain_words) if key or plain_words else plain)
         covered = details.answerable = self._coverage(plain)
-        v = self.settings.verify
-        if strong_evidence(evidence, focus_words(query), v.strong_evidence_score):
-            details.strong_evidence = True
-            if covered is not None and v.strong_evidence_floor <= covered < v.min_answerable:
-                covered = v.min_answerable  # a second signal says the sources answer it (settings)
-        lead = uncovered(query, covered, v, self._corpus_text(), self.lexicon(), details)
+        details.strong_evidence = strong_evidence(evidence, focus, self.settings.verify.strong_evidence_score) or None
+        lead = uncovered(query, covered, self.settings.verify, self._corpus_text(), self.lexicon(), details)
         if lead is not None:
             clock.lap("coverage")
             yield FinalEvent(self._finish(abstain(answer, lead, passages), clock))

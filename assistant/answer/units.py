@@ -47,7 +47,6 @@ class Unit:
         return f"{self.subject}: {self.text}" if self.subject and not named else self.text
 
 
-
 def units(text: str) -> list[Unit]:
     r"""The sentences of a passage that can be evidence (see the module docstring).
 
@@ -111,14 +110,20 @@ def _opener_subject(text: str, spans: list[tuple[str, int, int]], i: int) -> str
     """
     if not _OF_THE_OPENER.match(spans[i][0]):
         return ""
-    first = i
-    while first > 0 and "\n" not in text[spans[first - 1][2]:spans[first][1]]:
-        first -= 1
+    first = _paragraph_start(text, spans, i)
     if first == i:
         return ""
     opener = spans[first][0]
     head = opener.split(",")[0]
     return head if "," in opener and len(head.split()) <= 6 else opener.split()[0]
+
+
+def _paragraph_start(text: str, spans: list[tuple[str, int, int]], i: int) -> int:
+    """The index of the first sentence of sentence ``i``'s paragraph (no line break between them)."""
+    first = i
+    while first > 0 and "\n" not in text[spans[first - 1][2]:spans[first][1]]:
+        first -= 1
+    return first
 
 
 def _goes_on(text: str, spans: list[tuple[str, int, int]], i: int) -> bool:
@@ -128,9 +133,7 @@ def _goes_on(text: str, spans: list[tuple[str, int, int]], i: int) -> bool:
 
 def _under_condition(text: str, spans: list[tuple[str, int, int]], i: int) -> bool:
     """Is sentence ``i`` in a paragraph whose first sentence is a condition (``_CONDITION``)?"""
-    first = i
-    while first > 0 and "\n" not in text[spans[first - 1][2]:spans[first][1]]:
-        first -= 1
+    first = _paragraph_start(text, spans, i)
     opens = first == 0 or text[:spans[first][1]].rstrip(" \t").endswith("\n")
     return first < i and opens and bool(_CONDITION.match(spans[first][0]))
 
