@@ -34,6 +34,34 @@ def test_common_prefix_counts_leading_agreement():
     assert common_prefix([5, 6, 7], [5, 6, 7]) == 3
 
 
+class _WordLlama:
+    """Tokens are whole space-separated words, so "Message: " + '"hi"' gives other tokens than the two
+    texts together, as the real tokenizer does at 'Message: "'."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.input_ids, self.n_tokens = [], 0
+
+    def tokenize(self, data: bytes, add_bos: bool = False, special: bool = False) -> list[int]:
+        return [self.vocab.setdefault(word, len(self.vocab)) for word in data.decode().split(" ")]
+
+
+def test_a_prompts_tokens_do_not_depend_on_what_is_cached(tmp_path):
+    from assistant.llm.kvblocks import Block, BlockCache
+
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"weights")
+    llama = _WordLlama()
+    cache = BlockCache(llama, "SYS ", model, None, 100, pieces=["Message:"])
+    prompt = "SYS Message: hi there"
+    before = cache.tokens(prompt)[0]  # the piece's state is not made yet (the app's first triage)
+    assert before != llama.tokenize(b"SYS ") + llama.tokenize(b"Message: hi there")  # cut, not read whole
+    cache.blocks["Message:"] = Block(tuple(llama.tokenize(b"Message:")), b"")
+    assert cache.tokens(prompt)[0] == before  # cached
+    del cache.blocks["Message:"]
+    assert cache.tokens(prompt)[0] == before  # evicted
+
+
 def _passage(cid: str, section: str, text: str) -> Passage:
     chunk = Chunk(chunk_id=cid, doc_id="d", doc_title="D", section=section, text=text, start=0, end=len(text))
     return Passage(chunk=chunk, score=1.0, rank=1)
@@ -194,3 +222,22 @@ def test_the_second_look_reads_only_the_message_once_its_question_is_a_block(lla
         live = len(tokens) - blocks.llama.n_tokens
     assert 0 < live < 40, live  # the message and the end of the turn, not the ~150-token question
     assert abs(plain.judge().yes_probability(messages) - blocks.judge().yes_probability(messages)) < 0.05
+
+
+@pytest.mark.model
+def test_the_second_look_scores_the_same_before_its_question_is_cached(llama_pair):
+    from assistant.llm.prompts import emergency_messages
+
+    _, blocks = llama_pair
+    messages = emergency_messages("my heart is racing and I feel faint")
+    judge = blocks.judge()
+    with blocks.lock:
+        cached = blocks.blocks.blocks.pop(EMERGENCY_LEAD, None)
+    first = judge.yes_probability(messages)  # as in a fresh app, before the passage states are ready
+    with blocks.lock:
+        if cached is None:
+            blocks.blocks.add([EMERGENCY_LEAD])
+        else:
+            blocks.blocks.blocks[EMERGENCY_LEAD] = cached
+    _next_logits(blocks, "Hello")
+    assert judge.yes_probability(messages) == pytest.approx(first, abs=1e-6)

@@ -86,9 +86,16 @@ class BlockCache:
     must already be the first tokens of the model's cache when blocks are made. ``disk_dir`` keeps
     states between runs (keyed by model file, prefix and text); ``max_tokens`` bounds memory (~28 KB
     per token for the bundled 1.5B model).
+
+    A prompt's tokens never depend on what the cache holds: every text ever added, and each of
+    ``pieces`` (texts prompts are known to contain, such as the triage question), is tokenized on its
+    own, whether its state is in memory, evicted, or not made yet. Tokenized with its neighbours,
+    'Message: "' gives other tokens than 'Message: ' and '"', and the second look's P(Yes) moved by
+    0.03 depending on whether its question had been cached before the first triage.
     """
 
-    def __init__(self, llama, prefix: str, model_path: Path, disk_dir: Path | None, max_tokens: int) -> None:
+    def __init__(self, llama, prefix: str, model_path: Path, disk_dir: Path | None, max_tokens: int,
+                 pieces: Iterable[str] = ()) -> None:
         self.llama = llama
         self.prefix = prefix
         self.prefix_tokens = llama.tokenize(prefix.encode(), add_bos=False, special=True)
@@ -97,6 +104,7 @@ class BlockCache:
         self.disk_dir = disk_dir
         self.max_tokens = max_tokens
         self.blocks: OrderedDict[str, Block] = OrderedDict()
+        self.known: set[str] = {text for text in pieces if text}  # tokenized on their own, cached or not
         self.cached_tokens = 0
         self.computed = 0  # blocks evaluated by the model (not loaded from disk), for the bench
 
@@ -108,6 +116,7 @@ class BlockCache:
             if text in self.blocks:
                 self.blocks.move_to_end(text)
                 continue
+            self.known.add(text)
             block = self._load(text) or self._compute(text)
             self.blocks[text] = block
             self.cached_tokens += len(block.tokens)
@@ -116,16 +125,17 @@ class BlockCache:
                 self.cached_tokens -= len(evicted.tokens)
 
     def tokens(self, prompt: str) -> tuple[list[int], list[tuple[int, Block | None]]]:
-        """The prompt's tokens (blocks keep their own tokenisation), and where each segment starts."""
-        segments = split_prompt(prompt, self.prefix, self.blocks.keys())
+        """The prompt's tokens (each known text tokenized on its own), and where each segment starts with
+        the block to place there (None: evaluate it)."""
+        segments = split_prompt(prompt, self.prefix, self.known)
         if segments is None:  # another system prompt: one live segment
             return self._tokenize(prompt), [(0, None)]
         tokens = list(self.prefix_tokens)
         layout: list[tuple[int, Block | None]] = [(0, None)]
         for text, is_block in segments:
-            block = self.blocks[text] if is_block else None
+            block = self.blocks.get(text) if is_block else None
             layout.append((len(tokens), block))
-            tokens.extend(block.tokens if block else self._tokenize(text))
+            tokens.extend(block.tokens if block else self._tokenize(text))  # equal, whether cached or not
         return tokens, layout
 
     def assemble(self, prompt: str) -> list[int]:

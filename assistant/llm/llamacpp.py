@@ -17,7 +17,7 @@ from assistant.core.errors import ModelError
 from assistant.core.log import log_to_stderr
 from assistant.llm.cpucheck import extra_buffers_safe, without_extra_buffers
 from assistant.llm.kvblocks import BlockCache, common_prefix, two_sequence_contexts
-from assistant.llm.prompts import chatml, judge_messages, system_prefix
+from assistant.llm.prompts import EMERGENCY_LEAD, chatml, judge_messages, system_prefix
 from assistant.llm.protocols import Judge, Messages, PieceCache, yes_no_ids
 from assistant.search.bundled import BUNDLED_GENERATOR
 
@@ -67,7 +67,8 @@ class LlamaCppGenerator:
             # Evaluate the fixed system prompt once, so every later prompt starts from cached tokens.
             self.llama.eval(self.llama.tokenize(system_prefix().encode(), add_bos=False, special=True))
             if self.block_tokens:
-                self.blocks = BlockCache(self.llama, system_prefix(), path, self.blocks_dir, self.block_tokens)
+                self.blocks = BlockCache(self.llama, system_prefix(), path, self.blocks_dir, self.block_tokens,
+                                         pieces=[EMERGENCY_LEAD])
 
     @property
     def piece_cache(self) -> PieceCache | None:
