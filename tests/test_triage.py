@@ -23,6 +23,7 @@ def urgency(message: str, history=()) -> str:
     "now she can't walk at all",                           # a loss of movement now (not "can't walk straight")
     "I lost control of my bladder and bowels today",       # bladder/bowel control
     "the weakness is spreading up his body over a few hours",  # weakness spreading over hours
+    "the numbness is spreading up his legs",               # spreading, no time said (dev batch 16 keeps it)
     "I fainted and my heart is racing",                    # fainting with racing heart
     "her face is drooping",                                # stroke: face
     "my dad is slurring his words right now",              # stroke: slurred speech now
@@ -87,6 +88,8 @@ def test_self_harm_gets_the_crisis_line_not_only_the_emergency_number():
     "my mum has lung cancer and now she cant walk straight and keeps falling over",  # browser walk: a gait
     "his hands have got clumsier over the past three weeks",  # dev batch 15
     "my mood has completely changed, I'm snapping at everyone",  # dev batch 15
+    "her arms are losing strength, she can't open a jar",  # dev batch 16
+    "his legs have been numb for two weeks and it's spreading up",  # dev batch 16: spreading over weeks, not hours
 ])
 def test_the_seeds_symptom_list_in_someone_now_is_urgent(message):
     assert urgency(message) == "urgent"

@@ -42,6 +42,8 @@ _HEART_WRONG = (r"\b(?:racing|pounding|irregular(?:ly)?|skipping|skips|flutterin
 _FAINT = (r"\b(?:faint(?:ed|ing)?|pass(?:ed|ing)? out|black(?:ed|ing)? out|collaps(?:e|ed|ing)|"
           r"going to pass out|room (?:is )?(?:going|went) (?:dark|black)|light-? ?headed|dizzy|"
           r"(?:dropped|fell|slumped|keeled over) (?:to|on|onto) the (?:floor|ground))\b")
+_DAYS = r"\b(?:days?|weeks?|fortnight|months?|years?)\b"
+_NOT_OVER_DAYS = rf"(?:(?!{_DAYS})[^.!?])"  # any character of the clause, but no span of days, weeks or months
 _PILLS = r"(?:pills?|tablets?|meds|medicines?|medication|capsules|painkillers)"
 
 BREATHING = _rule(
@@ -117,9 +119,12 @@ PARALYSIS = _rule(
     r"pee|poop)", r"\b(?:wet|soiled) (?:myself|himself|herself) (?:and|suddenly)")
 SPREADING_WEAKNESS = _rule(
     "spreading_weakness", "emergency", "weakness spreading quickly over hours",
-    r"\b(?:weak(?:ness|er)?|numb(?:ness)?|paralysis)\b[^.!?]{0,60}\b(?:spreading|moving up|climbing up|"
+    r"\b(?:weak(?:ness|er)?|numb(?:ness)?|paralysis)\b[^.!?]{0,60}\b(?:"
     r"by the hour|(?:over|in|within) (?:a few |a couple of |the last |the past |\d+ |two |three )?"
     r"(?:hours?|hrs?)\b|every hour)",
+    # spreading with no time said, or said in hours; "numb for a week now and it's spreading up" is urgent (dev batch 16)
+    rf"\b(?:weak(?:ness|er)?|numb(?:ness)?|paralysis)\b{_NOT_OVER_DAYS}{{0,60}}\b(?:spreading|moving up|climbing up)\b"
+    rf"(?!{_NOT_OVER_DAYS}{{0,40}}{_DAYS})",
     r"\b(?:spreading|creeping|moving up)\b[^.!?]{0,40}\b(?:weakness|numbness)\b[^.!?]{0,30}\bhours?\b",
     r"\bgetting weaker (?:by the|every) (?:hour|minute)", r"\bcan't (?:lift|hold up) (?:his|her|my|their) head\b")
 FAINTING_HEART = _rule(
@@ -244,7 +249,10 @@ URGENT_RULES = (
           # dev batch 12: "I keep dropping my cup, my hands just don't grip like they used to"
           r"\b(?:keeps?|kept|keep on) dropping (?:things|stuff|my|his|her|their|cups?|the)\b",
           r"\b(?:hands?|fingers|grip)\b[^.!?]{0,20}\b(?:don't|doesn't|won't|can't|isn't|aren't) (?:\w+ )?(?:grip|hold)",
-          r"\bgrip (?:is|has) (?:\w+ )?(?:gone|going|weak\w*|worse)\b"),
+          r"\bgrip (?:is|has) (?:\w+ )?(?:gone|going|weak\w*|worse)\b",
+          # dev batch 16: "I'm losing strength in my hands, can't open jars anymore"
+          r"\b(?:losing|lost|lose|no) (?:all |the |my |his |her |their |any )?strength\b",
+          r"\bcan't (?:open|unscrew) (?:a |the |my |any )?(?:jars?|bottles?|lids?)\b"),
     _rule("swallowing", "urgent", "trouble swallowing",
           r"\b(?:trouble|difficulty|hard|problems?|can't) (?:to )?swallow(?:ing)?\b",
           r"\bgo(?:es|ing)? down the wrong (?:way|pipe)\b",
