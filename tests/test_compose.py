@@ -2,7 +2,7 @@
 
 from assistant.answer.asked_for import kind_share
 from assistant.answer.compose import ComposeSettings, _quotes, carries, compose
-from assistant.answer.evidence import Evidence
+from assistant.answer.evidence import Evidence, lexical_words
 from assistant.answer.units import Unit, units
 from assistant.answer.verify import SentenceVerdict, Verification
 
@@ -92,6 +92,20 @@ def test_a_sentence_of_a_paragraph_that_opens_with_a_condition_is_never_quoted_w
     text = "Your doctor will order scans of your chest. If a tumor is found, it is treated. It is rare."
     assert [u.text for u in units(text)] == [
         "Your doctor will order scans of your chest.", "If a tumor is found, it is treated.", "It is rare."]
+
+
+def test_a_sentence_that_goes_on_with_what_else_the_doctor_may_do_is_read_with_the_one_before():
+    """Dev batch 14: "how do the doctors know for sure" was told of the exam and blood tests, not the rest."""
+    text = ("To diagnose it, your doctor will conduct a physical exam and order blood tests. He or she may also "
+            "need to request a spinal tap or imaging tests.\n\nHe or she will ask you questions.")
+    assert [u.text for u in units(text)] == [
+        "To diagnose it, your doctor will conduct a physical exam and order blood tests. He or she may also need "
+        "to request a spinal tap or imaging tests.", "He or she will ask you questions."]
+
+
+def test_a_verb_that_only_carries_the_question_is_not_matched():
+    """Dev batch 14: "what tests will they run" quoted "List your questions ... in case time runs out"."""
+    assert lexical_words("so what tests will they run") == lexical_words("so what tests will they")
 
 
 def test_what_the_answer_already_says_is_not_quoted_again_but_a_kept_sentence_keeps_its_condition():

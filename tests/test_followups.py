@@ -60,6 +60,9 @@ def test_it_after_a_test_means_the_condition_unless_the_question_is_about_the_te
     history = turns("What does a spinal tap show?")
     assert standalone_question("How is it treated?", history, TERMS) == "How is it treated?"
     assert standalone_question("does it hurt?", history, TERMS) == "does spinal tap hurt?"
+    # dev batch 14: what one looks for in a test is asked of the test
+    assert standalone_question("and what are they looking for in it", history, TERMS) == (
+        "and what are they looking for in spinal tap")
 
 
 def test_the_subject_can_come_from_the_last_answer_when_the_question_named_none():

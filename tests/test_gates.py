@@ -9,7 +9,9 @@ from assistant.answer.gates import (
     focus_words,
     lay_alternatives,
     quotes_a_passage,
+    unknown_focus,
 )
+from assistant.answer.grounding import Lexicon
 from assistant.answer.kinds import question_kind
 from assistant.guard.names import expand_lay_terms
 
@@ -42,6 +44,7 @@ def test_a_kind_the_passages_do_not_address_is_recognised(question, kind):
     "Which doctor should I see first?", "Which cancers is it most often seen with?",
     "How is a spinal tap done?", "Should I see a doctor soon?", "Does physical therapy help?",
     "can she still drink through a straw?", "can the drugs work on the nerves?", "will she be able to walk again?",
+    "he chokes on food now, can anyone help with that",  # dev batch 14: who can help, not whether food helps
 ])
 def test_ordinary_questions_have_no_kind(question):
     assert question_kind(question) is None
@@ -115,6 +118,7 @@ def test_a_disease_named_in_lowercase_is_an_unknown_name():
     ("explain plasma exchange to me like im not a doctor", []),  # "im": a contraction; plasma exchange is named
     ("what kind of doctor deals with this stuff", ["deal"]),
     ("will she ever walk properly again or is the damage permanent", ["walk", "damag", "revers"]),
+    ("so what tests will they run on my mum", []),  # dev batch 14: "run" matched "in case time runs out"
 ])
 def test_contractions_and_framing_words_are_not_a_focus(question, focus):
     """Dev batch 11: each of these abstained with "My sources don't say anything about “they've”" or the like."""
@@ -153,3 +157,10 @@ def test_a_clause_that_asks_about_the_one_before_it_keeps_it():
 
 def test_what_a_drug_is_meant_to_do_asks_what_it_does():
     assert focus_words("Mestinon was prescribed for my dad. What is it meant to do?") == []
+
+
+def test_a_patients_word_for_recovery_is_no_unknown_focus():
+    """Dev batch 14: "will treating her tumor fix the walking?" abstained: "My sources don't mention 'fix'"."""
+    lexicon = Lexicon(["Treating the cancer may help. The injury is sometimes reversible. Difficulty walking."])
+    assert unknown_focus("will treating her tumor fix the walking?", lexicon) == []
+    assert unknown_focus("will treating her tumor cure the hiccups?", lexicon) == ["hiccup"]

@@ -58,7 +58,8 @@ SYNDROMES = frozenset({"cerebellar degeneration", "limbic encephalitis", "enceph
 # What one asks of a test or a treatment rather than of a condition.
 _ABOUT_A_PROCEDURE = re.compile(
     r"\b(?:done|performed|show|shows|hurt|hurts|painful|work|works|take|takes|safe|side effects?|risks?|"
-    r"results?|prepare|cost|called|name|mean|stand for|made of|come from|given)\b", re.IGNORECASE)
+    r"results?|prepare|cost|called|name|mean|stand for|made of|come from|given|"
+    r"look(?:s|ing|ed)? for|check(?:s|ing|ed)? for|test(?:s|ing|ed)? for|detect\w*)\b", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 
 

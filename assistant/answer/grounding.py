@@ -160,6 +160,9 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "mug": ("objects",), "fork": ("objects",), "spoon": ("objects",), "pen": ("objects",), "keys": ("objects",),
     # dev batch 13: "how does the plasma exchange machine work", "what if there's no local support group"
     "machine": ("device", "separator"), "local": ("where you live",), "nearby": ("where you live",),
+    # dev batch 14: "will treating her tumor fix the walking?"; the sources say "reversible", "improve symptoms"
+    "fix": ("reversible", "improve"), "fixed": ("reversible", "improve"), "cure": ("reversible", "improve"),
+    "cured": ("reversible", "improve"), "recover": ("reversible", "improve"), "recovery": ("reversible", "improve"),
 }
 
 # Lay words for what the sources say in clinical words: "lab" counts as "laboratory".

@@ -104,7 +104,9 @@ KINDS = (
           r"cbd|cannabis|yoga|food)\b[^?]{0,40}\b(?:help|helps|improve|treat|cure|reverse|heal|good for|work)\b",
           r"\b(?:diet\w*|supplements?|vitamins?|herb(?:s|al)?|foods?)\b[^.]{0,60}\b(?:help|improve|treat)",
           "My sources don't say whether that helps; they describe treating the cancer, calming the immune system, "
-          "and physical and speech therapy."),
+          "and physical and speech therapy.",
+          # "he chokes on food now, can anyone help with that" asks who can help (dev batch 14)
+          unless=r"\b(?:anyone|anybody|someone|somebody|who)\s+(?:\w+\s+)?help\b"),
 )
 
 

@@ -22,7 +22,10 @@ _LEAD = re.compile(r"^(?P<term>[A-Z][\w' ()-]{2,70}?)\.$")
 _REFERS_BACK = re.compile(r"^(?:This|It|These|They|Its|Their|People with this)\b")
 # A sentence that only goes on from the one before it: "Instead, they occur ... immune system." after "They are not
 # caused by the cancer spreading."; quoted or judged alone it loses what it answers, or what it contrasts with.
-_GOES_ON = re.compile(r"^(?:Instead|However|Therefore|Otherwise|Even so|Still),\s|^But\s")
+# "He or she may also need to request a spinal tap or imaging tests." goes on with the tests of the sentence before
+# (dev batch 14: "how do the doctors know for sure" was told of the exam and blood tests only).
+_GOES_ON = re.compile(r"^(?:Instead|However|Therefore|Otherwise|Even so|Still),\s|^But\s|"
+                      r"^(?:He or she|She or he) (?:\w+ )?also\b")
 # A paragraph that opens with a condition ("If no malignant tumor is located ..., the problem may ...") sets it for
 # every sentence after it: "You'll likely have follow-up imaging tests every 3 to 6 months" is quoted with its "if".
 _CONDITION = re.compile(r"^(?:If|Unless)\s")

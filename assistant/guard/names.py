@@ -116,7 +116,20 @@ _LAY_PHRASES = (
      r"travel\w*|reach\w*|invad\w*|eat\w*)\s+(?:up\s+)?(?:(?:in(?:to)?|to)\s+)?(?:the |his |her |my |their |your )?"
      r"(?:brain|nerves?|spine|spinal cord)\b", "cancer spreading, metastasis"),
     # "which doctor", "what kind of doctor": both doctors the sources name, the first one first
-    (r"\b(?:what|which) (?:kind of |sort of |type of )?(?:doctors?|specialists?)\b", "primary care doctor, specialist"),
+    (r"\b(?:what|which) (?:kind of |sort of |type of )?(?:doctors?|specialists?)\b|"
+     r"\bwho (?:do|should|would|will|can) (?:i|we|he|she|they) (?:see|go to|talk to|ask)\b",
+     "primary care doctor, specialist"),
+    # dev batch 14: "will treating her tumor fix the walking?", "does it come on slowly or fast",
+    # "should i bring my husband to the appointment", "which types of cancer usually come with this"
+    (r"\b(?:fix(?:es|ed)?|cur(?:e|es|ed)|recover\w*|get(?:s|ting)? better|back to normal|undo(?:ne)?)\b",
+     "reversible"),
+    (r"\b(?:come|comes|came|coming) on\b|\b(?:slowly|gradually) or (?:fast|quickly|suddenly)\b|"
+     r"\bhow (?:fast|quickly) (?:does|do|did|will) (?:it|this|they|these|symptoms?)\b",
+     "develop quickly, days to weeks"),
+    (r"\b(?:bring|take|brings|taking|bringing) (?:my |his |her |a |someone|somebody|anyone|\w+ )\w*\b[^?.!]{0,30}"
+     r"\b(?:along|with (?:me|him|her|us)|to (?:the |my |his |her )?(?:appointment|visit|doctor))\b",
+     "taking a family member or friend along"),
+    (r"\b(?:which|what) (?:types?|kinds?|sorts?) of cancers?\b", "risk factors, cancers associated"),
 )
 LAY_PHRASES = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in _LAY_PHRASES)
 

@@ -65,6 +65,8 @@ _DIAGNOSIS = re.compile(
 )
 _PROGNOSIS = re.compile(
     r"\b(?:survival rate|life expectancy|prognosis|outlook|how long (?:do|will|does|can) [\w ]{0,20}live|"
+    r"how many (?:more )?(?:years|months) (?:do|will|does|can|have|has) [\w ]{0,20}(?:live|left|got)|"
+    r"(?:years|months|time) (?:left|to live)|live (?:after|with) (?:this|the|a|it)\b[\w ]{0,15}\b(?:for|how long)|"
     r"chances? of (?:survival|surviving|recovery|recovering)|percentage|what percent|odds|mortality|"
     r"will (?:i|he|she) die)\b",
     re.IGNORECASE,
@@ -121,6 +123,14 @@ class RequestCheck:
 
 
 def classify_request(question: str) -> RequestCheck:
+    """What kind of request the question is: one the assistant refuses in its own words (dosing, a
+    diagnosis, a survival prediction), a rule-breaking one, or None for an ordinary question.
+
+    >>> classify_request("how many years do people live after this diagnosis").kind  # dev batch 14
+    'prognosis'
+    >>> classify_request("how many years ago was it called stiff man syndrome").kind is None
+    True
+    """
     text = clean_text(question)
     if _changes_rules(text):
         remainder = _strip_injection(text)

@@ -122,7 +122,7 @@ SPREADING_WEAKNESS = _rule(
     r"\b(?:weak(?:ness|er)?|numb(?:ness)?|paralysis)\b[^.!?]{0,60}\b(?:"
     r"by the hour|(?:over|in|within) (?:a few |a couple of |the last |the past |\d+ |two |three )?"
     r"(?:hours?|hrs?)\b|every hour)",
-    # spreading with no time said, or said in hours; "numb for a week now and it's spreading up" is urgent (dev batch 16)
+    # spreading with no time said, or in hours; "numb for a week now and it's spreading up" is urgent (dev batch 16)
     rf"\b(?:weak(?:ness|er)?|numb(?:ness)?|paralysis)\b{_NOT_OVER_DAYS}{{0,60}}\b(?:spreading|moving up|climbing up)\b"
     rf"(?!{_NOT_OVER_DAYS}{{0,40}}{_DAYS})",
     r"\b(?:spreading|creeping|moving up)\b[^.!?]{0,40}\b(?:weakness|numbness)\b[^.!?]{0,30}\bhours?\b",
