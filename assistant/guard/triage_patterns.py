@@ -26,7 +26,7 @@ class Rule:
     pattern: re.Pattern[str]
 
 
-def _rule(name: str, urgency: str, description: str, *alternatives: str) -> Rule:
+def make_rule(name: str, urgency: str, description: str, *alternatives: str) -> Rule:
     return Rule(name, urgency, description, re.compile("|".join(f"(?:{a})" for a in alternatives)))
 
 
@@ -46,7 +46,7 @@ _DAYS = r"\b(?:days?|weeks?|fortnight|months?|years?)\b"
 _NOT_OVER_DAYS = rf"(?:(?!{_DAYS})[^.!?])"  # any character of the clause, but no span of days, weeks or months
 _PILLS = r"(?:pills?|tablets?|meds|medicines?|medication|capsules|painkillers)"
 
-BREATHING = _rule(
+BREATHING = make_rule(
     "breathing", "emergency", "trouble breathing",
     r"\bcan't (?:\w+ )?(?:(?:or|and) )?(?:breathe?\b|catch (?:my|his|her|their) breath|get (?:enough )?air)",
     r"\bcan't (?:\w+ )?(?:\w+ )?get (?:a |enough |my |his |her |their )?(?:full |deep |proper |good )?breath\b",
@@ -66,7 +66,7 @@ BREATHING = _rule(
     r"\bturning blue\b", r"\b(?:gone|going|turned|turning|went) (?:all |very )?(?:blue|grey|gray|purple)\b",
     r"\b(?:lips|face|fingers)\b[^.!?]{0,15}\b(?:are|is|look|looks|going|gone) "
     r"(?:blue|grey|gray)\b", r"\bbreathless\b", r"\bsuffocating\b", r"\bair hunger\b")
-CHOKING = _rule(
+CHOKING = make_rule(
     "choking", "emergency", "choking, a closing throat or unable to swallow liquids",
     r"\bchok(?:e|es|ing|ed)\b",
     rf"\bcan't (?:even )?swallow (?:any |even )?(?:{_LIQUIDS}|anything|at all)",
@@ -74,7 +74,7 @@ CHOKING = _rule(
     r"\bthroat\b[^.!?]{0,20}\b(?:closing|swelling|swollen|tightening|closed up)\b",
     r"\b(?:tongue|lips)\b[^.!?]{0,15}\b(?:swelling|swollen|puffing up|blowing up)\b",
     rf"\bstuck in {_WHOSE} (?:throat|windpipe|airway)\b")
-SEIZURE_LONG = _rule(
+SEIZURE_LONG = make_rule(
     "seizure_long", "emergency", "a seizure that will not stop, lasts more than 5 minutes or comes back to back",
     rf"\b{_SEIZURE}\b[^.!?]{{0,60}}\b(?:won't stop|isn't stopping|not stopping|still going|keeps going|"
     rf"going on (?:forever|for ages|and on)|{_OVER_5_MIN})", rf"\b{_OVER_5_MIN}\b[^.!?]{{0,30}}\b{_SEIZURE}\b",
@@ -84,7 +84,7 @@ SEIZURE_LONG = _rule(
     r"\b(?:seizure|fit) after (?:seizure|fit|another)\b",
     r"\b(?:not|isn't|hasn't been|hasn't) (?:coming out of (?:it|them|the seizures?)|wak(?:ing|en|ed) (?:up )?"
     r"(?:in )?between)\b")
-UNRESPONSIVE = _rule(
+UNRESPONSIVE = make_rule(
     "unresponsive", "emergency", "someone who will not wake up or respond",
     r"\b(?:won't|can't|doesn't|isn't|not|cannot) (?:wake|waking|woken|be woken)(?: up)?\b",
     r"\bunresponsive\b", r"\bunconscious\b", r"\bcollapsed\b",
@@ -100,7 +100,7 @@ UNRESPONSIVE = _rule(
     r"\b(?:isn't|is not|not) moving\b(?! (?:my|his|her|their|well|much|properly|right))",
     r"\b(?:on|to) the (?:\w+ )?(?:floor|ground)\b[^.!?]{0,40}\b(?:won't|can't|isn't|not|doesn't) (?:talk|speak|"
     r"move|answer|respond|get up)")
-PARALYSIS = _rule(
+PARALYSIS = make_rule(
     "paralysis", "emergency", "sudden loss of movement or feeling, or of bladder/bowel control",
     r"\bcan't (?:move|feel|lift|stand on) (?:my|his|her|their|both)? ?legs?\b",
     r"\bcan't (?:move|feel|lift|use) (?:my|his|her|their) (?:right|left) (?:arm|leg|side|hand)",
@@ -117,7 +117,7 @@ PARALYSIS = _rule(
     r"\bcan't feel (?:anything|a thing) (?:below|from)\b", r"\b(?:paralyzed|paralysed)\b",
     r"\b(?:lost|losing|loss of|no) control (?:of|over) (?:my |his |her |their )?(?:bladder|bowels?|"
     r"pee|poop)", r"\b(?:wet|soiled) (?:myself|himself|herself) (?:and|suddenly)")
-SPREADING_WEAKNESS = _rule(
+SPREADING_WEAKNESS = make_rule(
     "spreading_weakness", "emergency", "weakness spreading quickly over hours",
     r"\b(?:weak(?:ness|er)?|numb(?:ness)?|paralysis)\b[^.!?]{0,60}\b(?:"
     r"by the hour|(?:over|in|within) (?:a few |a couple of |the last |the past |\d+ |two |three )?"
@@ -127,18 +127,18 @@ SPREADING_WEAKNESS = _rule(
     rf"(?!{_NOT_OVER_DAYS}{{0,40}}{_DAYS})",
     r"\b(?:spreading|creeping|moving up)\b[^.!?]{0,40}\b(?:weakness|numbness)\b[^.!?]{0,30}\bhours?\b",
     r"\bgetting weaker (?:by the|every) (?:hour|minute)", r"\bcan't (?:lift|hold up) (?:his|her|my|their) head\b")
-FAINTING_HEART = _rule(
+FAINTING_HEART = make_rule(
     "fainting_heart", "emergency", "fainting or nearly fainting with a racing, irregular or very slow heartbeat",
     rf"{_FAINT}[^.!?]{{0,60}}{_HEART}[^.!?]{{0,25}}{_HEART_WRONG}",
     rf"{_HEART}[^.!?]{{0,25}}{_HEART_WRONG}[^.!?]{{0,60}}{_FAINT}",
     rf"{_HEART}[^.!?]{{0,15}}\b(?:[1-3]\d|4[0-4])\b(?! (?:years?|minutes?))")
-CHEST = _rule(
+CHEST = make_rule(
     "chest", "emergency", "chest pain, pressure or tightness",
     r"\bchest\b[^.!?]{0,30}\b(?:pain|pains|hurts?|hurting|tight|tightness|heavy|heaviness|pressure|crushing|"
     r"squeezing|aching|burning)\b",
     rf"\b(?:pain|pressure|tightness|heaviness|crushing|squeezing|ache)\b[^.!?]{{0,25}}\b(?:in|on|across) "
     rf"{_WHOSE} chest\b", r"\b(?:having|had|think (?:i'm|he's|she's) having) a heart attack\b")
-STROKE = _rule(
+STROKE = make_rule(
     "stroke", "emergency", "stroke signs (face drooping, sudden slurred speech or one-sided weakness)",
     r"\b(?:face|smile|mouth)\b[^.!?]{0,20}\b(?:drooping|droops|drooped|droopy|lopsided|crooked|"
     r"sagging|sagged|uneven|fell|is falling|dropped|dropping|went slack)\b", r"\bdrooping (?:face|mouth|smile)\b",
@@ -152,20 +152,20 @@ STROKE = _rule(
     r"\b(?:arm|hand)\b[^.!?]{0,10}\bwent (?:dead|floppy|limp)\b",
     r"\bwords (?:are )?(?:coming out )?(?:all )?(?:wrong|jumbled|garbled|scrambled)\b",
     r"\b(?:having|had|think (?:i'm|he's|she's) having) a stroke\b")
-HEADACHE = _rule(
+HEADACHE = make_rule(
     "headache", "emergency", "a sudden, severe headache",
     r"\bworst headache\b", r"\bthunderclap\b",
     r"\b(?:sudden|suddenly|out of nowhere)\b[^.!?]{0,25}\b(?:severe|splitting|terrible|excruciating|blinding|"
     r"explosive|awful|horrible)\b[^.!?]{0,10}\bheadache",
     r"\b(?:severe|splitting|excruciating|blinding|explosive)\b headache\b[^.!?]{0,40}\b(?:suddenly|sudden|"
     r"out of nowhere|came on|confused|throwing up|vomiting|stiff neck)")
-BLEEDING = _rule(
+BLEEDING = make_rule(
     "bleeding", "emergency", "heavy bleeding, or coughing or vomiting blood",
     r"\b(?:coughing|coughed|coughs|vomiting|vomited|throwing up|threw up|spitting) (?:up )?(?:a lot of |lots of |"
     r"some )?blood\b",
     r"\bbleeding\b[^.!?]{0,30}\b(?:won't stop|isn't stopping|not stopping|a lot|heavily|badly|everywhere)\b",
     r"\b(?:heavy|heavily|uncontrolled|severe|lots of) bleeding\b", r"\bblood everywhere\b")
-OVERDOSE = _rule(
+OVERDOSE = make_rule(
     "overdose", "emergency", "too much medicine taken (possible overdose)",
     r"\b(?:took|taken|take|swallowed|ate|eaten|had)\b[^.!?]{0,25}\b(?:too many|too much|(?:a|the|his|her|my|their) "
     r"(?:whole|entire|full) (?:bottle|pack|packet|box|strip|tub|blister)|double (?:the )?dose|a double dose|handful)\b",
@@ -177,7 +177,7 @@ OVERDOSE = _rule(
     r"\baccidentally (?:took|taken|swallowed|drank)\b",
     rf"\b(?:took|taken|given|gave|injected)\b[^.!?]{{0,25}}\b(?:insulin|{_PILLS}|dose)\b[^.!?]{{0,15}}"
     rf"\b(?:twice|two times|again by mistake)\b")
-SELF_HARM = _rule(
+SELF_HARM = make_rule(
     "self_harm", "emergency", "thoughts of suicide or self-harm",
     r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|burn|burning) (?:myself|himself|herself|themselves)\b",
     r"\bdo something to (?:myself|himself|herself|themselves)\b",
@@ -204,20 +204,20 @@ SELF_HARM = _rule(
     r" (?:into|off|in front of|under)\b",
     r"\bjump(?:ing)? off (?:a|the) (?:bridge|building|roof|cliff)\b")
 
-FEVER = _rule(
+FEVER = make_rule(
     "fever", "emergency", "a fever during cancer treatment, or with a stiff neck",
     r"\b(?:chemo\w*|immunotherapy|infusions?|radiotherapy)\b[^.!?]{0,60}\b(?:fever|temperature of|high temp\w*|"
     r"temp of)", r"\b(?:fever|temperature|temp)\b[^.!?]{0,40}\b(?:chemo\w*|immunotherapy|radiotherapy)\b",
     r"\b(?:fever|temperature)\b[^.!?]{0,30}\bstiff neck\b", r"\bstiff neck\b[^.!?]{0,30}\b(?:fever|temperature)\b")
-HEAD_INJURY = _rule(
+HEAD_INJURY = make_rule(
     "head_injury", "emergency", "a head injury followed by confusion, vomiting or drowsiness",
     r"\b(?:hit|banged|bumped|knocked|smashed) (?:his|her|my|their) head\b[^.!?]{0,60}\b(?:confused|being sick|"
     r"vomiting|throwing up|drowsy|sleepy|won't wake|unconscious|bleeding)\b")
-ALLERGY = _rule(
+ALLERGY = make_rule(
     "allergy", "emergency", "a severe allergic reaction",
     r"\b(?:hives|rash|allergic reaction)\b[^.!?]{0,60}\b(?:breath\w*|throat|swelling|swollen|wheez\w*|faint\w*)",
     r"\b(?:breath\w*|throat|swelling|swollen|wheez\w*)\b[^.!?]{0,60}\b(?:hives|allergic reaction)\b")
-VIOLENCE = _rule(
+VIOLENCE = make_rule(
     "violence", "emergency", "someone threatening to hurt others",
     r"\bthreaten(?:ing|s|ed)? to (?:hurt|kill|harm|stab|shoot|attack)\b",
     r"\b(?:knife|gun|weapon)\b[^.!?]{0,30}\b(?:threaten\w*|waving|pointing|attack\w*)\b")
@@ -225,106 +225,3 @@ VIOLENCE = _rule(
 EMERGENCY_RULES = (BREATHING, CHOKING, SEIZURE_LONG, UNRESPONSIVE, PARALYSIS, SPREADING_WEAKNESS,
                    FAINTING_HEART, CHEST, STROKE, HEADACHE, BLEEDING, OVERDOSE, FEVER, HEAD_INJURY, ALLERGY,
                    VIOLENCE, SELF_HARM)
-
-URGENT_RULES = (
-    _rule("walking", "urgent", "trouble walking, balance or coordination",
-          r"\b(?:trouble|difficulty|problems?|hard time|can't|unable to|struggling) (?:with )?(?:walk|walking|"
-          r"balance|balancing|keep(?:ing)? (?:my|his|her) balance|stand|standing)",
-          r"\bbalance (?:is|has been|feels|seems|got|gets|has gone|has got|is going) (?:\w+ )?(?:off|bad|poor|worse|"
-          r"wrong|downhill)\b",
-          r"\bhold(?:s|ing)? on(?:to| to)? (?:the )?(?:walls?|furniture|railings?) to (?:get|walk|move|stand)",
-          r"\b(?:unsteady|wobbly|stumbling|staggering|clumsy|tripping|keeps? tripping|keeps? falling|"
-          r"falling over|losing (?:my|his|her) balance|off balance|walking into)\b", r"\bcoordination\b",
-          r"\b(?:walk\w*|stagger\w*|lurch\w*) (?:about |around )?(?:like|as if) "
-          r"(?:i'm |i was |he's |she's |he was |she was |a )?drunk\b",
-          r"\b(?:foot|feet|leg) (?:drags?|dragging|drop)\b|\bdrag(?:s|ging)? (?:my |his |her |their |one |a )?(?:foot|"
-          r"feet|leg)\b"),
-    _rule("weakness", "urgent", "muscle weakness",
-          r"\b(?:weak|weakness|weaker)\b", r"\bcan't (?:grip|lift|hold|pick up|climb)\b",
-          r"\b(?:legs?|arms?)\b[^.!?]{0,15}\b(?:feel|feels|are|is|get|gets) (?:so |really |very )?heavy\b",
-          r"\b(?:trouble|hard|difficulty|struggl\w+) (?:to )?(?:climb(?:ing)?|get(?:ting)? up|ris(?:e|ing)) "
-          r"(?:the )?(?:stairs|from)",
-          r"\b(?:legs?|knees?) (?:keep |keeps |kept )?(?:giving|give|gave) (?:way|out)\b",
-          r"\bcan't (?:do up|fasten|button)\b", r"\b(?:fingers|hands) (?:won't|don't|can't) (?:work|do what)\b",
-          # dev batch 12: "I keep dropping my cup, my hands just don't grip like they used to"
-          r"\b(?:keeps?|kept|keep on) dropping (?:things|stuff|my|his|her|their|cups?|the)\b",
-          r"\b(?:hands?|fingers|grip)\b[^.!?]{0,20}\b(?:don't|doesn't|won't|can't|isn't|aren't) (?:\w+ )?(?:grip|hold)",
-          r"\bgrip (?:is|has) (?:\w+ )?(?:gone|going|weak\w*|worse)\b",
-          # dev batch 16: "I'm losing strength in my hands, can't open jars anymore"
-          r"\b(?:losing|lost|lose|no) (?:all |the |my |his |her |their |any )?strength\b",
-          r"\bcan't (?:open|unscrew) (?:a |the |my |any )?(?:jars?|bottles?|lids?)\b"),
-    _rule("swallowing", "urgent", "trouble swallowing",
-          r"\b(?:trouble|difficulty|hard|problems?|can't) (?:to )?swallow(?:ing)?\b",
-          r"\bgo(?:es|ing)? down the wrong (?:way|pipe)\b",
-          r"\b(?:food|drinks?|pills?|tablets?) (?:keeps? |is |kept )?(?:getting |gets |got )?stuck\b"),
-    _rule("speech", "urgent", "slurred speech or trouble speaking",
-          r"\b(?:slurred|slurring|slurs|slurry|stuttering|stutter(?:s|ing)?)\b",
-          r"\b(?:trouble|difficulty|hard time) (?:speaking|talking|getting (?:the )?words out)",
-          r"\bspeech (?:has )?(?:gone|is|sounds) (?:\w+ )?(?:funny|strange|thick|odd|weird|different)\b",
-          r"\bwords? (?:keeps? |are |is )?(?:coming|come|comes) out "
-          r"(?:all )?(?:wrong|jumbled|muddled|funny|strange)\b"),
-    _rule("memory", "urgent", "memory or thinking problems",
-          r"\b(?:memory (?:loss|problems?|is (?:going|getting worse))|forgetting|forgetful|confused|confusion|"
-          r"can't remember|can't think|disoriented|not making sense|mixing up words|muddled|"
-          r"repeating (?:himself|herself|myself|themselves)|get(?:s|ting)? lost)\b",
-          r"\bmemory\b[^.!?]{0,25}\b(?:bad|worse|going|loss|poor|failing|slipping)\b",
-          r"\bpersonality (?:has )?changed?\b"),
-    _rule("vision", "urgent", "vision or eyelid problems",
-          r"\b(?:vision|seeing|see|eyes?)\b[^.!?]{0,20}\b(?:double|blurry|blurred|dim)\b",
-          r"\b(?:double vision|seeing double|two of everything|blurry vision|blurred vision|vision (?:is )?"
-          r"(?:going|blurry|problems?|getting worse)|can't see|eyes? (?:that |keep |are )?(?:jumping|darting|"
-          r"dart|jerking|flick|flicking|flickering|roving))",
-          r"\b(?:eyelids?|lids?)\b[^.!?]{0,15}\b(?:droop\w*|heavy)\b", r"\bdroopy (?:eyelids?|eyes?)\b",
-          # dev batch 13: "i cant stop my eyes from jumping around"
-          r"\beyes?\b[^.!?]{0,15}\b(?:jump\w*|dart\w*|jerk\w*|flick\w*|bounc\w*|wobbl\w*) (?:around|about)\b"),
-    _rule("sleep", "urgent", "sleep disturbances",
-          r"\b(?:can't sleep|not sleeping|sleeping all (?:day|the time)|insomnia|sleep (?:is|has been) "
-          r"(?:off|terrible|disturbed)|drowsy all the time)\b",
-          r"\bsleeping (?:\d+|most of the|all) (?:hours|day)\b",
-          r"\b(?:nodding|nods|nod|dozing|dozes|doze|drifting) off\b[^.!?]{0,20}\b(?:middle|mid|while|during|talking|"
-          r"conversations?|eating|meals?)\b"),
-    _rule("seizure", "urgent", "a seizure",
-          r"\b(?:had|having|has had|have had) (?:a |my |his |her |their )?(?:first |another |new |some |two "
-          r"|several )?(?:seizures?|fits?|convulsions?)\b",
-          r"\bseizures? (?:started|began|again)\b", r"\bnew seizures?\b",
-          r"\bfirst (?:ever )?(?:seizure|fit|convulsion)\b",
-          r"\b(?:staring|blank|absence) (?:spells?|episodes?|moments?|attacks?)\b|\bzon(?:es|ing) out\b"),
-    _rule("hallucinations", "urgent", "hallucinations",
-          r"\b(?:hallucinating|hallucinations?|seeing things|hearing (?:things|voices))\b",
-          r"\b(?:seeing|sees|hearing|hears)\b[^.!?]{0,40}\b(?:that|who|which) "
-          r"(?:aren't|are not|isn't|is not) (?:really )?there\b"),
-    _rule("movements", "urgent", "involuntary movements, jerks or stiffness",
-          r"\b(?:twitching|jerking|jerks?|jerky|spasms?|tremors?|shaking|rippling|rigid|cramping)\b",
-          r"\bstiff(?:ness)?\b(?! (?:person|man)\b)"),
-    _rule("numbness", "urgent", "numbness or tingling",
-          r"\b(?:numb|numbness|tingling|tingly|tingles?|pins and needles)\b",
-          r"\b(?:feet|hands) (?:burn|are burning)\b",
-          r"\bcan't feel (?:my|his|her|their) (?:feet|hands|legs|fingers|toes|arms)\b"),
-    # dev batch 13
-    _rule("bladder", "urgent", "new bladder or bowel problems",
-          r"\b(?:wet|wetting|peeing|pee|soil|soiling|soiled) (?:myself|himself|herself|themselves|the bed)\b",
-          r"\bcan't (?:hold|control) (?:my |his |her |their )?(?:bladder|bowels?|pee|urine|wee)\b",
-          r"\bincontinen\w*",
-          # dev batch 14: "my bladder isn't working right lately, I have to strain to pee"
-          r"\bbladder (?:isn't|is not|hasn't been|has not been|not) (?:working|emptying)\b",
-          r"\b(?:strain|straining|struggle|struggling|trouble|difficulty|hard) (?:to )?(?:pee|peeing|urinate|"
-          r"urinating|wee|weeing|pass(?:ing)? (?:urine|water))\b"),
-    _rule("behaviour", "urgent", "a change in behaviour or mood",
-          r"\bout of character\b|\bparanoi\w*",
-          r"\bnot (?:himself|herself|themselves|myself) (?:at all|lately|any ?more)\b",
-          r"\b(?:acting|behaving) (?:really |very |so |all )?(?:strange\w*|odd\w*|weird\w*|paranoid|differently|"
-          r"out of character)\b",
-          # dev batch 15: "my mood has completely changed over a week, I'm snapping at everyone"
-          r"\b(?:my|his|her|their) (?:mood|personality|behaviou?r) (?:has |have |had |is |seems )?(?:completely |"
-          r"totally |really |suddenly )?(?:changed|different|all over the place)\b"),
-    _rule("vomiting", "urgent", "vomiting that will not settle",
-          r"\b(?:throwing up|vomiting|being sick)\b[^.!?]{0,30}\b(?:days?|all day|can't keep)\b",
-          r"\bcan't keep (?:any )?(?:food|anything|water|fluids|liquids) down\b"),
-    _rule("chewing_voice", "urgent", "tiring jaw or a weak, nasal voice",
-          r"\b(?:jaw|chewing|chew)\b[^.!?]{0,20}\b(?:tired|tires|weak|gives out|aches)\b",
-          r"\bvoice\b[^.!?]{0,20}\b(?:nasal|weak|weaker|fading|fades|hoarse)\b"),
-    _rule("dizziness", "urgent", "dizziness or blood pressure dropping",
-          r"\b(?:dizzy|dizziness|light-? ?headed|vertigo)\b",
-          r"\b(?:room|everything|the world) (?:keeps? |is |starts? )?(?:spinning|spins)\b",
-          r"\b(?:blood pressure|bp)\b[^.!?]{0,20}\b(?:drops|dropping|dropped|falls|crashes|very low)\b"),
-)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.guard.triage_patterns import EMERGENCY_RULES, URGENT_RULES, Rule
+from assistant.guard.triage_patterns import EMERGENCY_RULES, Rule
+from assistant.guard.triage_urgent import URGENT_RULES
 
 _NEGATORS = re.compile(
     r"\b(?:no|not|never|without|denies|denied|isn't|doesn't|don't|hasn't|haven't|wasn't|no longer|"
