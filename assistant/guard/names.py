@@ -126,8 +126,9 @@ _LAY_PHRASES = (
     (r"\b(?:come|comes|came|coming) on\b|\b(?:slowly|gradually) or (?:fast|quickly|suddenly)\b|"
      r"\bhow (?:fast|quickly) (?:does|do|did|will) (?:it|this|they|these|symptoms?)\b",
      "develop quickly, days to weeks"),
-    (r"\b(?:bring|take|brings|taking|bringing) (?:my |his |her |a |someone|somebody|anyone|\w+ )\w*\b[^?.!]{0,30}"
-     r"\b(?:along|with (?:me|him|her|us)|to (?:the |my |his |her )?(?:appointment|visit|doctor))\b",
+    (r"\b(?:bring|take|brings|taking|bringing) (?:someone|somebody|anyone|(?:my|his|her|a|our) (?:husband|wife|"
+     r"partner|son|daughter|mum|mom|mother|dad|father|friend|sister|brother|family member|relative|carer))\b"
+     r"[^?.!]{0,30}\b(?:along|with (?:me|him|her|us)|to (?:the |my |his |her )?(?:appointment|visit|doctor))\b",
      "taking a family member or friend along"),
     (r"\b(?:which|what) (?:types?|kinds?|sorts?) of cancers?\b", "risk factors, cancers associated"),
 )

@@ -66,7 +66,7 @@ _DIAGNOSIS = re.compile(
 _PROGNOSIS = re.compile(
     r"\b(?:survival rate|life expectancy|prognosis|outlook|how long (?:do|will|does|can) [\w ]{0,20}live|"
     r"how many (?:more )?(?:years|months) (?:do|will|does|can|have|has) [\w ]{0,20}(?:live|left|got)|"
-    r"(?:years|months|time) (?:left|to live)|live (?:after|with) (?:this|the|a|it)\b[\w ]{0,15}\b(?:for|how long)|"
+    r"(?:years|months) (?:left|to live)|live (?:after|with) (?:this|the|a|it)\b[\w ]{0,15}\b(?:for|how long)|"
     r"chances? of (?:survival|surviving|recovery|recovering)|percentage|what percent|odds|mortality|"
     r"will (?:i|he|she) die)\b",
     re.IGNORECASE,
