@@ -46,6 +46,8 @@ def urgency(message: str, history=()) -> str:
     "he swallowed his gabapentin on purpose",
     "he said he won't be around for christmas",            # dev batch 15: warning signs told by a relative
     "she keeps saying goodbye to us and gave her cat away",
+    "his face swelled up and he's wheezing after the IVIG",  # dev batch 17: an allergic reaction without hives
+    "she choked but she's fine now, except she can't breathe",  # what is said after "fine now" is still read
 ])
 def test_each_emergency_rule(message):
     assert urgency(message) == "emergency"
@@ -58,6 +60,12 @@ def test_each_emergency_rule(message):
     "my heart skipped a beat when I saw the scan was clear",   # a figure of speech
     "this waiting is killing me",                               # a figure of speech
     "what should I do if his throat closes up?",               # conditional
+    # dev batch 17: reported in a group, written about for school, how it was found, over now
+    "a woman in my group said her throat swelled on IVIG, how often does that happen?",
+    "my son wrote an essay about suicide for school, do teens with cancer get depressed?",
+    "he collapsed in january and that's how they found it. what tests will he need now?",
+    "I felt like ending it all when I was first diagnosed but I'm doing much better now",
+    "my father choked on a pill yesterday but he's fine now, should swallowing be checked?",
 ])
 def test_new_emergency_words_in_past_negated_or_figurative_messages_are_not_emergencies(message):
     assert urgency(message) != "emergency"

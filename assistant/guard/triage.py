@@ -137,7 +137,8 @@ class Triager:
     def _classify(self, text: str) -> Triage:
         matches = rules.find_symptoms(text)
         live = [rules.recurring_downgrade(m) for m in matches
-                if not rules.is_general(m.clause, m.start) and not rules.is_past(m.clause)]
+                if not rules.is_general(m.clause, m.start) and not rules.is_past(m.clause)
+                and not rules.resolved_later(text, m.clause)]
         concepts = find_concepts(text)
         for layer, found in (("rule", live), ("concepts", concepts)):
             emergencies = [m for m in found if m.urgency == "emergency"]

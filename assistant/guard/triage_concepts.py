@@ -32,6 +32,7 @@ from assistant.guard.triage_rules import (
     is_past,
     question_split,
     reported,
+    resolved_later,
 )
 
 
@@ -241,6 +242,7 @@ def find_concepts(text: str) -> list[SymptomMatch]:
                 continue
             start = min(h.start() for h in hits)
             if _NEGATORS.search(clause[:start]) or is_past(clause) or reported(clause, start) \
+                    or resolved_later(text, clause) \
                     or (concept.new_only and is_chronic(clause)) or (concept.unless and concept.unless.search(clause)):
                 continue
             personal = bool(re.search(r"\b(?:i|i'm|me|my|myself)\b", clause))

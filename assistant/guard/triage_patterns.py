@@ -216,7 +216,11 @@ HEAD_INJURY = make_rule(
 ALLERGY = make_rule(
     "allergy", "emergency", "a severe allergic reaction",
     r"\b(?:hives|rash|allergic reaction)\b[^.!?]{0,60}\b(?:breath\w*|throat|swelling|swollen|wheez\w*|faint\w*)",
-    r"\b(?:breath\w*|throat|swelling|swollen|wheez\w*)\b[^.!?]{0,60}\b(?:hives|allergic reaction)\b")
+    r"\b(?:breath\w*|throat|swelling|swollen|wheez\w*)\b[^.!?]{0,60}\b(?:hives|allergic reaction)\b",
+    # dev batch 17: "his face swelled up and he's wheezing after the IVIG"
+    r"\b(?:face|eyes|lips|tongue)\b[^.!?]{0,20}\b(?:swell\w*|swollen|puff\w* up)\b[^.!?]{0,60}"
+    r"\b(?:wheez\w*|breath\w*|throat|hives)",
+    r"\bwheez\w*\b[^.!?]{0,60}\b(?:face|lips|tongue|throat)\b[^.!?]{0,20}\b(?:swell\w*|swollen|puff\w*)")
 VIOLENCE = make_rule(
     "violence", "emergency", "someone threatening to hurt others",
     r"\bthreaten(?:ing|s|ed)? to (?:hurt|kill|harm|stab|shoot|attack)\b",

@@ -39,7 +39,13 @@ _PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:it's|it is|that's|ev
                    r"(?<!never )(?<!like they )(?<!like it )(?<!like he )(?<!like she )(?<!like i )(?<!as they )(?<!as i )used to|back in (?:19|20)\d\d|"
                    r"when i was (?:a )?(?:kid|child|teen)|in (?:19|20)\d\d|as a (?:teenager|teen|kid|child)|"
                    r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )(?<!started )(?<!began )(?<!begun )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce(?=\s*(?:$|,|before|in |when|as a|years))|"
-                   r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment))\b")
+                   r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment)|"
+                   # dev batch 17: the story of how it was found ("he collapsed ... in january and that's how they
+                   # found it", "I felt like ending it all when I was first diagnosed")
+                   r"when (?:i|he|she|they|we) (?:was|were) (?:first )?diagnosed|at (?:(?:his|her|my|the) )?diagnosis|"
+                   r"that's how (?:they|we|the doctors?) (?:found|discovered|diagnosed)|"
+                   r"(?<!since )(?<!till )(?<!until )in (?:january|february|march|april|june|july|august|september|"
+                   r"october|november|december))\b")
 _CLAUSE_SPLIT = re.compile(r"(?:[!?;]|\.(?!\d)|(?<!\d)\.)+|,\s*(?:but|though|however|and now)\b|\bbut\b|\bhowever\b|\bthough\b")
 _FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|child|kid|baby|"
            r"grandma|grandpa|grandmother|grandfather|friend|aunt|uncle|boyfriend|girlfriend|spouse|"
@@ -118,10 +124,13 @@ def find_symptoms(text: str, rules: tuple[Rule, ...] = EMERGENCY_RULES + URGENT_
 _REPORTING = re.compile(r"\b(?:i (?:read|heard|saw)|read (?:that|about)|heard (?:that|about)|talk(?:ed|ing) about|"
                         r"asked (?:me )?(?:if|whether|about)|told us about|an article|a video|online|on the news|"
                         # "in my support group someone said..." reports; "someone at my support group just collapsed" tells
-                        r"(?:support group|forum)\b[^.!?]{0,40}\b(?:says?|said|told|tells|wrote|writes|mention\w*|talk\w*|"
+                        r"(?:support group|forum|(?:my|our|the|a) group)\b[^.!?]{0,40}\b(?:says?|said|told|tells|wrote|writes|"
+                        r"mention\w*|talk\w*|"
                         r"post\w*|shar\w*)|(?:tv|television|the) (?:show|series|programme|program|episode)|documentary|"
                         r"(?:sheet|leaflet|booklet|pamphlet|handout|letter|website|label|poster|instructions?) (?:says?|said|tells?)|"
-                        r"(?:nurse|doctor) (?:says?|said|tells? (?:us|me|you)|told (?:us|me)) to)\b")
+                        r"(?:nurse|doctor) (?:says?|said|tells? (?:us|me|you)|told (?:us|me)) to|"
+                        # dev batch 17: "my daughter wrote a school report about suicide prevention"
+                        r"(?:report|essay|project|assignment|presentation|homework|paper) (?:about|on))\b")
 _ANIMAL = re.compile(r"\b(?:cat|dog|pet|puppy|kitten|rabbit|hamster|horse|bird|parrot)\b")
 _PRONOUN = re.compile(r"\b(?:i|me|i'm|he|she|him|her|they|we|us)\b")
 
@@ -167,6 +176,27 @@ def is_past(text: str) -> bool:
     """
     found = _PAST.search(text)
     return bool(found) and not _NOW_AFTER.search(text, found.end())
+
+
+# "my father choked on a pill yesterday but he's fine now": what the clauses before it told is over
+_RESOLVED = re.compile(r"^\W*(?:but|and)?\s*(?:now\s+)?(?:he|she|i|they|we|it|everything)(?:'s|'m|'re| is| am| are)? "
+                       r"(?:(?:totally|completely|perfectly|absolutely) )?(?:fine|ok|okay|alright|all right|"
+                       r"back to normal)(?: now| again)?(?=\W*$|\s*[,;]|\s+(?:and|so)\b)")
+
+
+def resolved_later(text: str, clause: str) -> bool:
+    """Does the clause right after ``clause`` in ``text`` say that it is over ("but he's fine now")?
+
+    >>> resolved_later("my father choked on a pill yesterday but he's fine now", "my father choked on a pill yesterday")
+    True
+    >>> resolved_later("she choked and she's not ok now", "she choked")
+    False
+    >>> resolved_later("he fell, but he's fine now, should he be checked?", "he fell")
+    True
+    """
+    at = text.find(clause)
+    rest = clauses(text[at + len(clause):]) if at >= 0 and clause else []
+    return bool(rest) and bool(_RESOLVED.match(rest[0]))
 
 
 def reported(clause: str, start: int) -> bool:
