@@ -3,7 +3,7 @@
 from assistant.answer.asked_for import kind_share
 from assistant.answer.compose import ComposeSettings, _quotes, carries, compose
 from assistant.answer.evidence import Evidence, lexical_words
-from assistant.answer.units import Unit, units
+from assistant.answer.units import Unit, scored_pieces, units
 from assistant.answer.verify import SentenceVerdict, Verification
 
 SETTINGS = ComposeSettings(min_relevance=0.5, min_evidence_relevance=0.9, min_quote_score=0.5)
@@ -101,6 +101,17 @@ def test_a_sentence_that_goes_on_with_what_else_the_doctor_may_do_is_read_with_t
     assert [u.text for u in units(text)] == [
         "To diagnose it, your doctor will conduct a physical exam and order blood tests. He or she may also need "
         "to request a spinal tap or imaging tests.", "He or she will ask you questions."]
+
+
+def test_a_listed_question_is_quoted_with_who_asks_it_but_scored_alone():
+    """Dev g337, g387: "Have you ever smoked?" quoted bare read as the assistant asking it."""
+    text = ("Some basic questions to ask your doctor include:\n\n- What tests will you order?\n\n"
+            "Your doctor may ask the following questions:\n\n- Have you ever smoked?")
+    found = [u for u in units(text) if u.text.endswith("?")]
+    assert [u.readable for u in found] == ["A question to ask your doctor: What tests will you order?",
+                                           "Your doctor may ask: Have you ever smoked?"]
+    assert [scored_pieces(u) for u in found] == [["What tests will you order?"], ["Have you ever smoked?"]]
+    assert units("What causes it? The immune system does.")[0].readable == "What causes it?"  # not a list
 
 
 def test_a_verb_that_only_carries_the_question_is_not_matched():

@@ -86,11 +86,46 @@ def units(text: str) -> list[Unit]:
         elif out and (_goes_on(text, spans, i) and out[-1].text == spans[i - 1][0]
                       or _under_condition(text, spans, i) and out[-1].text.endswith(spans[i - 1][0])):
             out[-1] = Unit(f"{out[-1].text} {sentence}", out[-1].subject)
+        elif sentence.endswith("?") and not lead and (_bulleted(text, spans, i) or asker(intro, "") != _NO_ASKER):
+            out.append(Unit(sentence, asker(intro, sentence)))
         else:
             out.append(Unit(sentence, lead or _opener_subject(text, spans, i)))
     if items:
         out.append(Unit(f"{intro} {'; '.join(items)}.".strip()))
     return out
+
+
+_DOCTOR_ASKS = "Your doctor may ask"
+_YOU_ASK = "A question to ask your doctor"
+_NO_ASKER = ""  # an introduction that does not say who asks
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my|mine)\b", re.IGNORECASE)
+
+
+def asker(intro: str, question: str) -> str:
+    """Who asks a question the sources list, as its subject: "Have you ever smoked?" quoted alone read as the
+    assistant asking it, and was judged unsupported (dev g337, g387). The list's introduction says who asks;
+    without one (a list cut at a chunk's start) a question in the first person is the patient's.
+
+    >>> asker("Your doctor may ask the following questions:", "Have you ever smoked?")
+    'Your doctor may ask'
+    >>> asker("Some basic questions to ask your doctor include:", "What diagnostic tests will you order?")
+    'A question to ask your doctor'
+    >>> asker("", "Which specialists will I need to see?"), asker("", "Have any close relatives had cancer?")
+    ('A question to ask your doctor', 'Your doctor may ask')
+    """
+    said = intro.lower()
+    if re.search(r"\bquestions? to ask\b|\bask (?:your|the) (?:doctor|care team|team)\b", said):
+        return _YOU_ASK
+    if re.search(r"\b(?:may|will|might) ask\b|\bask you\b", said):
+        return _DOCTOR_ASKS
+    if not question:
+        return _NO_ASKER
+    return _YOU_ASK if _FIRST_PERSON.search(question) else _DOCTOR_ASKS
+
+
+def _bulleted(text: str, spans: list[tuple[str, int, int]], i: int) -> bool:
+    """Is sentence ``i`` a list item ("- Have you ever smoked?")?"""
+    return text[:spans[i][1]].rstrip(" \t").endswith(("-", "*", "•"))
 
 
 def lead_terms(text: str) -> list[str]:
@@ -151,6 +186,8 @@ def scored_pieces(unit: Unit) -> list[str]:
     >>> scored_pieces(Unit("It is not the cancer spreading. Instead, it is the immune system."))
     ['It is not the cancer spreading. Instead, it is the immune system.']
     """
+    if unit.subject in (_DOCTOR_ASKS, _YOU_ASK):
+        return [unit.text]  # who asks is shown, not scored: "A question to ask your doctor" is no answer to one
     said = [sentence for sentence, _, _ in sentences(unit.text)]
     if len(said) < 2 or not _CONDITION.match(unit.text):
         return [unit.readable]
