@@ -119,6 +119,9 @@ def test_a_disease_named_in_lowercase_is_an_unknown_name():
     ("what kind of doctor deals with this stuff", ["deal"]),
     ("will she ever walk properly again or is the damage permanent", ["walk", "damag", "revers"]),
     ("so what tests will they run on my mum", []),  # dev batch 14: "run" matched "in case time runs out"
+    ("in a nutshell, how do they treat this", ["treat"]),  # dev batch 15
+    ("totally different question: what is limbic encephalitis", []),
+    ("my mum is struggling to cope, do the sources say anything that might help", ["struggl", "cope"]),
 ])
 def test_contractions_and_framing_words_are_not_a_focus(question, focus):
     """Dev batch 11: each of these abstained with "My sources don't say anything about “they've”" or the like."""
@@ -164,3 +167,9 @@ def test_a_patients_word_for_recovery_is_no_unknown_focus():
     lexicon = Lexicon(["Treating the cancer may help. The injury is sometimes reversible. Difficulty walking."])
     assert unknown_focus("will treating her tumor fix the walking?", lexicon) == []
     assert unknown_focus("will treating her tumor cure the hiccups?", lexicon) == ["hiccup"]
+
+
+def test_radiation_is_a_patients_word_for_what_the_sources_call_radioactive_or_x_ray():
+    """Dev batch 15: "does an MRI use radiation" abstained: "My sources don't say anything about 'radiation'"."""
+    lexicon = Lexicon(["MRI uses a magnetic field. PET uses radioactive compounds. CT is an X-ray technology."])
+    assert unknown_focus("does an MRI use radiation", lexicon) == []

@@ -75,6 +75,15 @@ def test_patients_words_for_recovery_onset_company_and_cancers_meet_the_sources_
     assert expand_lay_terms("what time does the clinic open") == "what time does the clinic open"
 
 
+def test_how_common_meets_uncommon_and_a_negative_blood_test_is_no_tumor_search():
+    """Dev batch 15: "is this a common thing with cancer" quoted "small cancers, common in people who ..."; "blood
+    test was negative for antibodies" was read as a scan that found no tumor."""
+    assert split_lay_terms(expand_lay_terms("is this a common thing with cancer"))[1] == "uncommon disorders"
+    assert expand_lay_terms("blood test was negative for antibodies, does that rule it out?") == (
+        "blood test was negative for antibodies, does that rule it out?")
+    assert "too small to find" in expand_lay_terms("the scans came back clear, so why do they think it's cancer?")
+
+
 def test_text_message_spellings_are_read_as_words_but_a_capital_may_be_a_name():
     assert repair_spelling("r smokers asked abt it, u know", "Have you ever smoked?") == (
         "are smokers asked about it, you know")

@@ -197,8 +197,11 @@ def scope_conflict(statement: str, cited: Sequence[str]) -> str | None:
 
 
 # How often: a statement may not make the source's "sometimes" into "usually", nor add a "common" it never says.
+# "Many people with cancer develop paraneoplastic syndromes" for "uncommon disorders that develop in some people who
+# have cancer" (dev g003, dev batch 15) says how many
 _OFTEN = re.compile(r"\b(?:usually|always|often|mostly|commonly|common|typically|typical|generally|frequently|"
-                    r"frequent|most (?:people|patients|cases|often|of))\b", re.IGNORECASE)
+                    r"frequent|most (?:people|patients|cases|often|of)|(?:many|a lot of|lots of) (?:people|patients|"
+                    r"persons|cancer patients|of them|of those))\b", re.IGNORECASE)
 # What a source may say instead, and so allow a statement's "usually": "you're likely to start by ...".
 _HOW_OFTEN = re.compile(rf"{_OFTEN.pattern}|\b(?:likely|most|more|majority)\b", re.IGNORECASE)
 
@@ -210,6 +213,11 @@ def frequency_conflict(statement: str, cited: Sequence[str]) -> str | None:
     ...                    ["Sometimes the injury to the nervous system is reversible with therapy."])
     "says 'usually' where the cited source does not say how often"
     >>> frequency_conflict("It is most often seen with lung cancer.", ["It is typically associated with lung cancer."])
+    >>> frequency_conflict("Many people with cancer develop these syndromes.",
+    ...                    ["These are uncommon disorders that develop in some people who have cancer."])
+    "says 'Many people' where the cited source does not say how often"
+    >>> frequency_conflict("Many people with cancer benefit from education.",
+    ...                    ["Many people with cancer benefit from education and resources."])
     """
     said = _OFTEN.search(statement)
     if not said or not cited:

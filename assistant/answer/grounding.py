@@ -163,6 +163,9 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     # dev batch 14: "will treating her tumor fix the walking?"; the sources say "reversible", "improve symptoms"
     "fix": ("reversible", "improve"), "fixed": ("reversible", "improve"), "cure": ("reversible", "improve"),
     "cured": ("reversible", "improve"), "recover": ("reversible", "improve"), "recovery": ("reversible", "improve"),
+    # dev batch 15: "does an MRI use radiation", "my mum is struggling to cope"
+    "radiation": ("radioactive", "x-ray", "radio waves"), "struggling": ("challenges", "coping"),
+    "struggle": ("challenges", "coping"),
 }
 
 # Lay words for what the sources say in clinical words: "lab" counts as "laboratory".

@@ -109,7 +109,9 @@ _LAY_PHRASES = (
      "difficulty swallowing"),
     (r"\b(?:didn'?t|did not|couldn'?t|could not|can'?t|cannot|haven'?t|have not|never)\b[^?.!]{0,25}\b(?:find|found|"
      r"spot\w*|show)\b[^?.!]{0,20}\b(?:tumou?rs?|cancers?|anything|it)\b|\bnothing (?:showed|shows|turned|turns) up\b|"
-     r"\b(?:scans?|tests?|ct|mri|pet|imaging) (?:were|was|came back|come back) (?:clear|normal|negative)\b",
+     # not "blood test was negative for antibodies" (dev batch 15): that is no tumor search
+     r"\b(?:scans?|(?<!blood )tests?|ct|mri|pet|imaging) (?:were|was|came back|come back) (?:clear|normal|negative)\b"
+     r"(?! for antibod)",
      "no malignant tumor is located, too small to find"),
     # dev batch 13: the cancer "going to his brain", "moved into her nerves" is what the sources call its spreading
     (r"\b(?:cancers?|tumou?rs?|it|mets)\b[^?.!]{0,20}?\b(?:go(?:ing|ne|es)?|went|got|gets|getting|mov(?:e|ed|es|ing)|"
@@ -131,6 +133,9 @@ _LAY_PHRASES = (
      r"[^?.!]{0,30}\b(?:along|with (?:me|him|her|us)|to (?:the |my |his |her )?(?:appointment|visit|doctor))\b",
      "taking a family member or friend along"),
     (r"\b(?:which|what) (?:types?|kinds?|sorts?) of cancers?\b", "risk factors, cancers associated"),
+    # dev batch 15: "is this a common thing with cancer" quoted "... small cancers, common in people who have ..."
+    (r"\b(?:is|are) (?:it|this|these|they|that) (?:a |an |very |really |so |that )?(?:common|rare|unusual)\b|"
+     r"\bhow (?:common|rare|often does (?:it|this) happen)\b", "uncommon disorders"),
 )
 LAY_PHRASES = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in _LAY_PHRASES)
 
