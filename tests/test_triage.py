@@ -48,6 +48,7 @@ def urgency(message: str, history=()) -> str:
     "she keeps saying goodbye to us and gave her cat away",
     "his face swelled up and he's wheezing after the IVIG",  # dev batch 17: an allergic reaction without hives
     "she choked but she's fine now, except she can't breathe",  # what is said after "fine now" is still read
+    "he can't breathe, his appointment is in march",       # a month is no past event of its own
 ])
 def test_each_emergency_rule(message):
     assert urgency(message) == "emergency"
