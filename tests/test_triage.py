@@ -49,6 +49,9 @@ def urgency(message: str, history=()) -> str:
     "his face swelled up and he's wheezing after the IVIG",  # dev batch 17: an allergic reaction without hives
     "she choked but she's fine now, except she can't breathe",  # what is said after "fine now" is still read
     "he can't breathe, his appointment is in march",       # a month is no past event of its own
+    # a past event told beside one happening now does not make it past (it had no banner, second look included)
+    "he can't breathe, he had surgery in 2019",
+    "my dad collapsed and won't wake up, he had chemo last month",
 ])
 def test_each_emergency_rule(message):
     assert urgency(message) == "emergency"

@@ -63,7 +63,16 @@ def told_as_now(text: str) -> bool:
     >>> told_as_now("my dad's heart is fluttering and he's grey"), told_as_now("can a seizure cause falls?")
     (True, False)
     """
-    return examples.has_symptom_word(text) and not rules.is_past(text) and not rules.is_general(text, len(text))
+    return told_now(text) and not rules.is_general(text, len(text))
+
+
+def told_now(text: str, message: str = "") -> bool:
+    """Does some symptom word of the text (a part of ``message``, by default all of it) stand outside what it
+    tells as past or as over ("he can't breathe, he had surgery in 2019": yes; "I couldn't swallow for a while
+    but it's fine now": no)?"""
+    message = message or text
+    return any(not rules.is_past_at(clause, m.start()) and not rules.resolved_later(message, clause)
+               for clause in rules.clauses(text) for m in examples.SYMPTOM_WORDS.finditer(clause.lower()))
 
 
 @runtime_checkable
@@ -137,7 +146,7 @@ class Triager:
     def _classify(self, text: str) -> Triage:
         matches = rules.find_symptoms(text)
         live = [rules.recurring_downgrade(m) for m in matches
-                if not rules.is_general(m.clause, m.start) and not rules.is_past(m.clause)
+                if not rules.is_general(m.clause, m.start) and not rules.is_past_at(m.clause, m.start)
                 and not rules.resolved_later(text, m.clause)]
         concepts = find_concepts(text)
         for layer, found in (("rule", live), ("concepts", concepts)):
@@ -192,7 +201,7 @@ class Triager:
         if self.embedder is None or not told_as_now(text):
             return None
         pieces = [p for p in dict.fromkeys([text, *rules.clauses(text), *rules.question_split(text)])
-                  if examples.has_symptom_word(p) and not rules.is_past(p) and not rules.asks(p)
+                  if told_now(p, text) and not rules.asks(p)
                   and not rules.negated_symptom(p, examples.SYMPTOM_WORDS)]
         if not pieces:
             return None

@@ -29,7 +29,7 @@ from assistant.guard.triage_rules import (
     asks,
     is_chronic,
     is_general,
-    is_past,
+    is_past_at,
     question_split,
     reported,
     resolved_later,
@@ -241,7 +241,8 @@ def find_concepts(text: str) -> list[SymptomMatch]:
             if not all(hits):
                 continue
             start = min(h.start() for h in hits)
-            if _NEGATORS.search(clause[:start]) or is_past(clause) or reported(clause, start) \
+            if _NEGATORS.search(clause[:start]) or is_past_at(clause, max(h.start() for h in hits)) \
+                    or reported(clause, start) \
                     or resolved_later(text, clause) \
                     or (concept.new_only and is_chronic(clause)) or (concept.unless and concept.unless.search(clause)):
                 continue

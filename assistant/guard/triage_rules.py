@@ -198,6 +198,23 @@ def resolved_later(text: str, clause: str) -> bool:
     return bool(rest) and bool(_RESOLVED.match(rest[0]))
 
 
+_PART_END = re.compile(r"[,;]")
+
+
+def is_past_at(clause: str, start: int) -> bool:
+    """Is what the clause tells at ``start`` past? Only a past marker before it or in its own comma-separated
+    part counts: "he can't breathe, he had surgery in 2019" tells of breathing now (it had no banner).
+
+    >>> is_past_at("he can't breathe, he had surgery in 2019", 3), is_past_at("he had a seizure last year, ok?", 9)
+    (False, True)
+    >>> is_past_at("last year, he had a seizure", 14)
+    True
+    """
+    end = _PART_END.search(clause, start)
+    found = _PAST.search(clause[: end.start() if end else len(clause)])
+    return bool(found) and not _NOW_AFTER.search(clause, found.end())
+
+
 def reported(clause: str, start: int) -> bool:
     """Is what comes before ``start`` reported talk ("the doctor asked if…", "I read that…")?"""
     return bool(_REPORTING.search(clause[:start]))
