@@ -52,6 +52,8 @@ def urgency(message: str, history=()) -> str:
     # a past event told beside one happening now does not make it past (it had no banner, second look included)
     "he can't breathe, he had surgery in 2019",
     "my dad collapsed and won't wake up, he had chemo last month",
+    "he can't breathe and at diagnosis they said this might happen",  # no comma between them
+    "I can't breathe like when I was first diagnosed",
 ])
 def test_each_emergency_rule(message):
     assert urgency(message) == "emergency"
@@ -68,7 +70,6 @@ def test_each_emergency_rule(message):
     "a woman in my group said her throat swelled on IVIG, how often does that happen?",
     "my son wrote an essay about suicide for school, do teens with cancer get depressed?",
     "he collapsed in january and that's how they found it. what tests will he need now?",
-    "I felt like ending it all when I was first diagnosed but I'm doing much better now",
     "my father choked on a pill yesterday but he's fine now, should swallowing be checked?",
 ])
 def test_new_emergency_words_in_past_negated_or_figurative_messages_are_not_emergencies(message):

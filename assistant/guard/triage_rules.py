@@ -41,9 +41,8 @@ _PAST = re.compile(r"\b(?:last year|years ago|months ago|(?:it's|it is|that's|ev
                    r"(?:i|he|she|they|we) once|back then|at the time|(?<!since )(?<!over the )(?<!in the )(?<!than )(?<!started )(?<!began )(?<!begun )last (?:month|week|spring|summer|autumn|fall|winter|christmas)|(?<!one )last time|(?:was|were|had|did|couldn't|wouldn't|went|got) [^.!?]{0,40}\bonce(?=\s*(?:$|,|before|in |when|as a|years))|"
                    r"before (?:his|her|my|the) (?:pacemaker|operation|surgery|treatment)|"
                    # dev batch 17: the story of how it was found ("he collapsed ... in january and that's how they
-                   # found it", "I felt like ending it all when I was first diagnosed"). Not "in <month>" alone: "he
-                   # can't breathe, his appointment is in march" is no past event
-                   r"when (?:i|he|she|they|we) (?:was|were) (?:first )?diagnosed|at (?:(?:his|her|my|the) )?diagnosis|"
+                   # found it"). Not "in <month>", "at diagnosis" or "when I was diagnosed": a clause that says them
+                   # beside a symptom now ("he can't breathe and at diagnosis they said this might happen") is not past
                    r"that's how (?:they|we|the doctors?) (?:found|discovered|diagnosed))\b")
 _CLAUSE_SPLIT = re.compile(r"(?:[!?;]|\.(?!\d)|(?<!\d)\.)+|,\s*(?:but|though|however|and now)\b|\bbut\b|\bhowever\b|\bthough\b")
 _FAMILY = (r"(?:mom|mum|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|child|kid|baby|"
