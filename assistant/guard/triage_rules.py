@@ -172,7 +172,12 @@ def is_past(text: str) -> bool:
     >>> is_past("he used to have fits"), is_past("my hands don't grip like they used to")
     (True, False)
     """
-    found = _PAST.search(text)
+    return _past_before(text, len(text))
+
+
+def _past_before(text: str, end: int) -> bool:
+    """A past marker before ``end`` and nothing said to happen now after it, anywhere in ``text``."""
+    found = _PAST.search(text[:end])
     return bool(found) and not _NOW_AFTER.search(text, found.end())
 
 
@@ -210,8 +215,7 @@ def is_past_at(clause: str, start: int) -> bool:
     True
     """
     end = _PART_END.search(clause, start)
-    found = _PAST.search(clause[: end.start() if end else len(clause)])
-    return bool(found) and not _NOW_AFTER.search(clause, found.end())
+    return _past_before(clause, end.start() if end else len(clause))
 
 
 def reported(clause: str, start: int) -> bool:
