@@ -3,7 +3,8 @@
 import pytest
 
 from assistant.core.settings import TriageSettings
-from assistant.guard.triage import Triager
+from assistant.guard.triage import Triager, told_as_now
+from assistant.guard.triage_normalise import normalise
 from assistant.testing import HashingEmbedder
 
 RULES_ONLY = Triager(TriageSettings(use_embeddings=False))
@@ -54,6 +55,11 @@ def urgency(message: str, history=()) -> str:
     "my dad collapsed and won't wake up, he had chemo last month",
     "he can't breathe and at diagnosis they said this might happen",  # no comma between them
     "I can't breathe like when I was first diagnosed",
+    # dev batch 18: the same with no comma between (no banner before): the past clause is a new one
+    "my wife is choking and she had a stroke last year",
+    "he won't wake up he had radiation 2 months ago",
+    "she suddenly can't move her arm she used to be fine",
+    "he had a seizure this morning but none since, and now he can't wake up",  # "none since" ends only its part
 ])
 def test_each_emergency_rule(message):
     assert urgency(message) == "emergency"
@@ -71,6 +77,8 @@ def test_each_emergency_rule(message):
     "my son wrote an essay about suicide for school, do teens with cancer get depressed?",
     "he collapsed in january and that's how they found it. what tests will he need now?",
     "my father choked on a pill yesterday but he's fine now, should swallowing be checked?",
+    # dev batch 18: told in the past throughout, or over since
+    "he had a seizure and he was in hospital for it last year, will it come back?",
 ])
 def test_new_emergency_words_in_past_negated_or_figurative_messages_are_not_emergencies(message):
     assert urgency(message) != "emergency"
@@ -325,3 +333,13 @@ def test_likeness_to_an_emergency_example_told_as_going_on_for_days_is_urgent():
     ongoing = triager.triage(f"{message}, on and off for a few days")
     assert ongoing.urgency == "urgent" and "going on for days, not sudden" in ongoing.reason
     assert triager.triage(f"{message}, on and off for a few days, and suddenly worse").urgency == "emergency"
+
+
+@pytest.mark.parametrize("message, now", [
+    # dev batch 18: "but none since" says the seizure is over, so neither similarity nor the second look is asked
+    ("she had a bad seizure at the clinic but none since, will it come back?", False),
+    ("he had a fit in may but hasn't had one since", False),
+    ("she had a bad seizure at the clinic and now another one", True),
+])
+def test_a_symptom_said_to_be_over_since_is_not_told_as_now(message, now):
+    assert told_as_now(normalise(message)) is now

@@ -184,7 +184,10 @@ def _past_before(text: str, end: int) -> bool:
 # "my father choked on a pill yesterday but he's fine now": what the clauses before it told is over
 _RESOLVED = re.compile(r"^\W*(?:but|and)?\s*(?:now\s+)?(?:he|she|i|they|we|it|everything)(?:'s|'m|'re| is| am| are)? "
                        r"(?:(?:totally|completely|perfectly|absolutely) )?(?:fine|ok|okay|alright|all right|"
-                       r"back to normal)(?: now| again)?(?=\W*$|\s*[,;]|\s+(?:and|so)\b)")
+                       r"back to normal)(?: now| again)?(?=\W*$|\s*[,;]|\s+(?:and|so)\b)"
+                       # "she had a bad seizure the week she was diagnosed but none since" (dev batch 18)
+                       r"|^\W*(?:but|and)?\s*(?:(?:none|no more|no others?|not again) since|"
+                       r"(?:(?:he|she|i|they|we) )?(?:hasn't|haven't|has not|have not) had (?:one|any|another) since)\b")
 
 
 def resolved_later(text: str, clause: str) -> bool:
@@ -196,6 +199,8 @@ def resolved_later(text: str, clause: str) -> bool:
     False
     >>> resolved_later("he fell, but he's fine now, should he be checked?", "he fell")
     True
+    >>> resolved_later("he had a fit in may but hasn't had one since", "he had a fit in may")
+    True
     """
     at = text.find(clause)
     rest = clauses(text[at + len(clause):]) if at >= 0 and clause else []
@@ -203,19 +208,32 @@ def resolved_later(text: str, clause: str) -> bool:
 
 
 _PART_END = re.compile(r"[,;]")
+# Someone new told of in the past after the symptom, no comma between: "he can't breathe he had surgery in 2019",
+# "she is choking and she had a stroke last year" (dev batch 18, and the browser walk: neither had a banner)
+_NEW_PAST_CLAUSE = re.compile(r"\s(?:(?:and|so|because|since|as)\s+)?(?:i|he|she|they|we|(?:my|his|her|their|our) \w+)"
+                              r"\s+(?:had|was|were|did|got|went|used to)\b")
+# ... unless the symptom's own part is told in the past too: "he had a seizure and he was in hospital last year"
+_TOLD_PAST = re.compile(r"\b(?:had|was|were|did|went|got)\b")
 
 
 def is_past_at(clause: str, start: int) -> bool:
-    """Is what the clause tells at ``start`` past? Only a past marker before it or in its own comma-separated
-    part counts: "he can't breathe, he had surgery in 2019" tells of breathing now (it had no banner).
+    """Is what the clause tells at ``start`` past? Only a past marker before it or in its own part counts: a
+    part ends at a comma, or where a new past clause begins after a symptom told in the present ("he can't
+    breathe, he had surgery in 2019" and "he can't breathe he had surgery in 2019" tell of breathing now).
 
     >>> is_past_at("he can't breathe, he had surgery in 2019", 3), is_past_at("he had a seizure last year, ok?", 9)
     (False, True)
-    >>> is_past_at("last year, he had a seizure", 14)
+    >>> is_past_at("last year, he had a seizure", 14), is_past_at("he can't breathe he had surgery in 2019", 3)
+    (True, False)
+    >>> is_past_at("he had a seizure and he was in hospital for it last year", 9)
     True
     """
-    end = _PART_END.search(clause, start)
-    return _past_before(clause, end.start() if end else len(clause))
+    comma = _PART_END.search(clause, start)
+    end = comma.start() if comma else len(clause)
+    new = _NEW_PAST_CLAUSE.search(clause, start, end)
+    if new and not _TOLD_PAST.search(clause, 0, new.start()):
+        end = new.start()
+    return _past_before(clause, end)
 
 
 def reported(clause: str, start: int) -> bool:
