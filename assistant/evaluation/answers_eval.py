@@ -17,6 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.answer.citations import check_answer_contract
+from assistant.answer.compose import unquoted
 from assistant.answer.pipeline import Assistant
 from assistant.answer.verify import split_draft
 from assistant.core.settings import Settings
@@ -47,7 +48,17 @@ def facts_present(answer_text: str, facts: tuple[tuple[str, ...], ...]) -> bool:
 
 
 def shown_sentence_support(assistant: Assistant, answer: Answer) -> tuple[int, int]:
-    """(supported, shown): each shown sentence re-judged against the full text of its cited passages.
+    """(supported, shown): each shown sentence re-judged against the full text of its cited passages, without
+    the product's own quote lead-in ("Here is what my sources say: “…”", :func:`unquoted`): it labels a quote, it
+    claims nothing, and the judge held it against the quote (dev batch 16, g530: 0.67 with it, 0.81 without).
+
+    >>> from assistant.testing import FakeGenerator, FakeJudge
+    >>> from assistant.core.types import Citation
+    >>> bot = Assistant(generator=FakeGenerator(), judge=FakeJudge())
+    >>> text = "Scans find tumors."
+    >>> cited = [Citation(1, "c", "D", "S", "M", text)]
+    >>> shown_sentence_support(bot, Answer("q", f"Here is what my sources say: “{text}” [1]", citations=cited))
+    (1, 1)
 
     An emergency's answer is the fixed advice only (nothing from the sources is shown), so it has no
     sentences to judge; ``emergencies`` in the summary counts those questions."""
@@ -55,11 +66,11 @@ def shown_sentence_support(assistant: Assistant, answer: Answer) -> tuple[int, i
         return 0, 0
     by_n = {c.n: c.text for c in answer.citations}
     items, owners = [], []
-    sentences = split_draft(answer.answer)
+    sentences = split_draft(unquoted(answer.answer))
     for index, sentence in enumerate(sentences):
         for n in sentence.cited:
             if n in by_n:
-                items.append((answer.question, sentence.text.strip("“”"), by_n[n]))
+                items.append((answer.question, sentence.text, by_n[n]))
                 owners.append(index)
     scores = assistant.judge.support(items) if items else []
     best: dict[int, float] = {}
