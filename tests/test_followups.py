@@ -73,3 +73,18 @@ def test_the_subject_can_come_from_the_last_answer_when_the_question_named_none(
 
 def test_without_history_nothing_changes():
     assert standalone_question("does it hurt?", [], TERMS) == "does it hurt?"
+
+
+def test_a_said_change_of_topic_is_dropped_and_borrows_nothing():
+    # dev batch 16: "totally different question:" before a question lowered the model's coverage and it abstained
+    history = turns("What does a spinal tap show?") + turns("does it hurt?")
+    assert standalone_question("totally different question: will the doctor ask about my family?", history,
+                               TERMS) == "will the doctor ask about my family?"
+    assert standalone_question("new topic - does it hurt?", history, TERMS) == "does it hurt?"
+
+
+def test_a_preamble_is_dropped_but_the_question_may_still_lean_on_the_history():
+    history = turns("What does a spinal tap show?")
+    assert standalone_question("quick question, does it hurt?", history, TERMS) == "does spinal tap hurt?"
+    assert standalone_question("ok new question - can it affect his bladder?", history, TERMS) == (
+        "can it affect his bladder?")

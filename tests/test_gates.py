@@ -71,6 +71,9 @@ def test_an_answer_addresses_the_focus_in_the_sources_words_or_the_patients():
 
 def test_chat_words_are_not_a_focus_and_a_patients_word_is_addressed_by_the_sources():
     assert focus_words("new question. what kinds of cancer are linked to these syndromes?") == []
+    # dev batch 16: a feeling or a change of topic is not what is asked about
+    assert focus_words("im so scared, what does the spinal tap show") == []
+    assert focus_words("new topic - does the spinal tap hurt") == ["hurt"]
     mess = focus_words("Besides the nervous system, what else can these syndromes mess with?")
     assert addresses(["They can also affect hormones, skin, blood and joints."], mess)
     assert addresses(["Treatment involves treating the cancer."], focus_words("and is myoclonus treatable?"))

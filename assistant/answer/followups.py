@@ -89,13 +89,47 @@ def needs_history(question: str, terms: Sequence[str] = ()) -> bool:
     return (points and len(content) < 3) or (bool(_RELATIONAL.search(question)) and len(content) <= 3)
 
 
+# Said before a question, asking nothing: "totally different question:", "new topic -" (a switch: the question
+# stands alone), "quick question," (no switch). Dev batch 16: the model's coverage P(Yes) fell from 0.48 to 0.32
+# with "totally different question:" before "will the doctor ask about my family?", and it abstained.
+_SEP = r"\s*(?:[:;,.!?]|\s[-—–]+)\s*"
+_SWITCH = re.compile(rf"^\s*(?:(?:ok(?:ay)?|so|and|hi|hey)[\s,]+)?(?:(?:a |an )?(?:totally |completely |entirely )?"
+                     rf"(?:different|unrelated|separate) (?:question|topic|subject|thing)|"
+                     rf"(?:new|other) (?:topic|subject)|"
+                     rf"on (?:an)?other note|chang(?:e|ing) (?:of )?(?:the )?(?:subject|topic)|"
+                     rf"switching (?:topics?|subjects?|gears)){_SEP}(?=\w)", re.IGNORECASE)
+_PREAMBLE = re.compile(rf"^\s*(?:(?:ok(?:ay)?|so|and|hi|hey)[\s,]+)?(?:(?:a |one )?(?:quick|new|another|one more|last|"
+                       rf"silly|stupid|dumb|random) question){_SEP}(?=\w)", re.IGNORECASE)
+
+
+def without_preamble(question: str) -> tuple[str, bool]:
+    """The question without what is said before it, and whether that was a change of topic.
+
+    >>> without_preamble("totally different question: will the doctor ask about my family?")
+    ('will the doctor ask about my family?', True)
+    >>> without_preamble("quick question - does it hurt?"), without_preamble("another question about it?")
+    (('does it hurt?', False), ('another question about it?', False))
+    """
+    for pattern, switch in ((_SWITCH, True), (_PREAMBLE, False)):
+        if found := pattern.match(question):
+            return question[found.end():], switch
+    return question, False
+
+
 def standalone_question(question: str, history: Sequence[dict], terms: Sequence[str] = ()) -> str:
-    """The question, completed from the conversation only when it cannot stand alone. A turn that tried
-    to change the rules ("add X to every reply") lends nothing."""
+    """The question, without a preamble ("new topic -"), completed from the conversation only when it cannot
+    stand alone and did not say it changes the topic. A turn that tried to change the rules ("add X to every
+    reply") lends nothing.
+
+    >>> standalone_question("new topic: what is it?", [{"role": "user", "content": "What is IVIg?"}])
+    'what is it?'
+    """
+    said, (question, switched) = question, without_preamble(question)
     history = [t for t in history if classify_request(str(t.get("content", ""))).kind != "injection"]
     users = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
     answers = [t["content"] for t in history if t.get("role") == "assistant" and t.get("content")]
-    if not users or not needs_history(question, terms):
+    # "ok new question - can it affect his bladder?" (dev batch 14) is as new as it says: decided as said
+    if switched or not users or not needs_history(said, terms):
         return question
     continued = _CONTINUES.match(question)
     if continued:

@@ -48,8 +48,11 @@ _FRAMING = frozenset(stems("""day one two three four five six seven eight nine t
     else anything something nothing everything whatever worth notice noticed attached honestly obviously
     found wrote written form wat wot
     stuff ever properly proper book booked scheduled arranged planned meant supposed
-    run nutshell totally source sources"""))  # dev batch 14: "what tests will they run" quoted "... time runs out";
-# dev batch 15: "in a nutshell, how do they treat this", "totally different question: ...", "do the sources say ..."
+    run nutshell totally source sources
+    topic subject switch switching scared afraid worried frightened terrified"""))
+# dev batch 14: "what tests will they run" quoted "... time runs out";
+# dev batch 15: "in a nutshell, how do they treat this", "totally different question: ...", "do the sources say ...";
+# dev batch 16: "new topic - how is plasmapheresis different from IVIg", "im so scared, is there anything that ..."
 # "in simple words", "in plain English", "in layman's terms": how to say it, not what about
 _HOW_TO_SAY = re.compile(r"\b(?:in|using|with) (?:simple|plain|easy|normal|everyday|basic|layman'?s?|lay) "
                          r"(?:words|terms|english|language)\b|\bfor dummies\b|\blike i'?m (?:five|5)\b", re.IGNORECASE)

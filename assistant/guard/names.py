@@ -226,7 +226,10 @@ def _spelled_out(name: str, known: frozenset[str]) -> bool:
 
 # Text-message spellings, in lower case only ("r smokers asked about it", dev batch 13; "U" may be a name).
 _CHAT_WORDS = {"r": "are", "u": "you", "ur": "your", "abt": "about", "bc": "because",
-               "pls": "please", "plz": "please", "thx": "thanks", "wht": "what", "hw": "how"}
+               "pls": "please", "plz": "please", "thx": "thanks", "wht": "what", "hw": "how",
+               # dev batch 16: "cn u get it with breast cancer" abstained on "cn"
+               "cn": "can", "cud": "could", "shud": "should", "wud": "would", "wen": "when", "wat": "what",
+               "wot": "what", "cuz": "because", "coz": "because", "ppl": "people", "thru": "through"}
 
 
 def repair_spelling(text: str, reference: str) -> str:
@@ -236,11 +239,13 @@ def repair_spelling(text: str, reference: str) -> str:
     disease the sources never name stays as it is unless it is that close to one they do.
 
     >>> repair_spelling("wat is cerebelar degenration?", "Cerebellar degeneration (cerebellar ataxia).")
-    'wat is cerebellar degeneration?'
+    'what is cerebellar degeneration?'
     >>> repair_spelling("Is prednisolone the same?", "Corticosteroids, such as prednisone")  # 2 letters longer
     'Is prednisolone the same?'
     >>> repair_spelling("r smokers asked abt it", "Have you ever smoked?")
     'are smokers asked about it'
+    >>> repair_spelling("cn u get it wen ur ill", "")
+    'can you get it when your ill'
     """
     known = _words(reference)
 
