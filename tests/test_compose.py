@@ -164,3 +164,15 @@ def test_a_question_how_something_is_treated_is_answered_by_a_sentence_about_tre
     assert kind_share("how is stiff person syndrome treated?",
                       "Treatment involves treating the cancer and suppressing the immune response.") == 1.0
     assert kind_share("how is stiff person syndrome treated?", "It may also cause painful muscle spasms.") == 0.0
+
+
+def test_a_sentence_pointing_back_at_a_dropped_one_is_not_shown():
+    # the browser walk: "This fluid is the fluid that cushions your brain" shown after its subject was dropped
+    dropped = SentenceVerdict("A spinal tap is a procedure to get CSF.", (1,), (), 0.1, "says 'procedur'")
+    orphan = kept("This fluid cushions the spinal cord.")
+    fluid = Evidence(Unit("Antibodies may be found in the spinal fluid."), 1, 0.9)
+    result = compose("What does a spinal tap show?", Verification([dropped, orphan]), [fluid], similarity, SETTINGS)
+    assert "This fluid" not in result.text
+    assert result.text.startswith("Here is what my sources say: “Antibodies may be found")
+    shown = compose("What does a spinal tap show?", Verification([orphan]), [fluid], similarity, SETTINGS)
+    assert shown.text.startswith("This fluid cushions")  # with nothing dropped before it, it stands

@@ -80,7 +80,8 @@ def compose(question: str, verification: Verification, evidence: Sequence[Eviden
     """The answer, or None when nothing checked or quotable answers the question. ``headings``: the lead
     terms of the shown passages ("Myasthenia gravis."), which say nothing when shown alone."""
     bare = {h.lower().rstrip(".") for h in headings}
-    kept = [v for v in verification.kept if not v.restates and _says_something(v.text)
+    orphans = _orphans(verification.verdicts, question)
+    kept = [v for v in verification.kept if v not in orphans and not v.restates and _says_something(v.text)
             and (asks_questions or not v.text.endswith("?")) and v.text.lower().rstrip(".") not in bare]
     if kept and _dangling(kept[0].text, question):
         kept = kept[1:]  # "This is a syndrome ..." first, with nothing named before it: about what?
@@ -110,9 +111,16 @@ def _quotes(evidence: Sequence[Evidence], lead: str, shown: Sequence[str] = (),
     >>> _quotes([Evidence(Unit("If none is found, it may be tiny. Scans are repeated."), 1, 0.9)], "Also: ",
     ...         ["Scans are repeated."], "How often are scans repeated?")
     [('Also: “If none is found, it may be tiny.”', [1])]
+
+    A sentence that points back ("If these antibodies are found in both …") comes after one that names them (seen
+    in the browser walk: "What does a spinal tap show?" quoted it first):
+
+    >>> [q for q, _ in _quotes([Evidence(Unit("If these are found, it is strong."), 1, 0.9),
+    ...                         Evidence(Unit("Antibodies may be found in CSF."), 1, 0.8)], "Q: ")]
+    ['Q: “Antibodies may be found in CSF.”', '“If these are found, it is strong.”']
     """
     said = []
-    for e in evidence:
+    for e in sorted(evidence, key=lambda e: bool(_REFERS_BACK.match(e.unit.text))):  # what they point at first
         unit = [s for s, _, _ in sentences(e.unit.readable)]
         while unit and shown and carries(shown, Unit(unit[-1]), question):
             unit.pop()  # only from the end: what is left keeps the sentence it goes on from, or its "if"
@@ -148,6 +156,29 @@ def unquoted(text: str) -> str:
     'It is rare. [1]'
     """
     return QUOTE_LEAD.sub("", text).replace("“", "").replace("”", "")
+
+
+_REFERS_BACK = re.compile(r"^(?:(?:if|when|because|although|so)\s+)?(?:it|its|this|these|they|their|that|those)\b",
+                          re.IGNORECASE)
+_DEMONSTRATIVE = re.compile(r"^(?:This|These|That|Those)\b")
+
+
+def _orphans(verdicts: Sequence[SentenceVerdict], question: str) -> list[SentenceVerdict]:
+    """Kept sentences that point back at a sentence the verifier dropped: "This fluid cushions the brain."
+    after a dropped one that named the CSF (the browser walk: "What does a spinal tap show?" was answered
+    "This fluid is the fluid that cushions your brain and spinal cord."). "It"/"They" after a dropped sentence
+    still stand when the question names what they can mean.
+
+    >>> v = [SentenceVerdict("A tap takes CSF.", (1,), (), 0.1, "x"),
+    ...      SentenceVerdict("This fluid is clear.", (1,), (1,), 0.9, "y")]
+    >>> [o.text for o in _orphans(v, "what does a spinal tap show")]
+    ['This fluid is clear.']
+    >>> _orphans(v[1:], "what does a spinal tap show")
+    []
+    """
+    named = bool(entities_in(question))
+    return [v for before, v in zip(verdicts, verdicts[1:], strict=False) if v.kept and not before.kept
+            and _ANAPHOR.match(v.text) and (_DEMONSTRATIVE.match(v.text) or not named)]
 
 
 def _dangling(text: str, question: str) -> bool:
