@@ -1,5 +1,6 @@
+from assistant.answer.draft import split_draft
 from assistant.answer.grounding import Lexicon
-from assistant.answer.verify import Verifier, split_draft
+from assistant.answer.verify import Verifier
 from assistant.core.types import Chunk, Passage
 from assistant.testing import FakeJudge
 

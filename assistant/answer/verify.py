@@ -2,8 +2,8 @@
 
 For each sentence of the draft:
 
-1. prompt formatting ("(Medications)", "[2] (Imaging tests)", "Passage:") is stripped, its ``[n]``
-   markers are parsed, and a leading "Yes,"/"No," is set aside (the statement is what is checked);
+1. the draft is split into sentences with their ``[n]`` markers (:mod:`assistant.answer.draft`: prompt
+   formatting stripped, a leading "Yes,"/"No," set aside, the statement is what is checked);
 2. cheap, certain checks run first (:mod:`assistant.answer.checks`): a dose or schedule is never shown; a number,
    a name, or a word that no source uses is unsupported ("caffeine", "trials"), and so is one that turns the
    cited source's "increased" into "lower" or its "uncommon" into "common"; a sentence copied from a passage
@@ -21,11 +21,6 @@ For each sentence of the draft:
 
 A kept sentence that only repeats the question's words is marked ``restates``: it is true but
 answers nothing, so the pipeline adds what the sources say.
-
->>> [(s.text, s.cited) for s in split_draft("It is rare [1]. It is immune [2][9]. Uncited.")]
-[('It is rare.', (1,)), ('It is immune.', (2, 9)), ('Uncited.', ())]
->>> [s.text for s in split_draft("(Medications) Corticosteroids inhibit inflammation. [2]")]
-['Corticosteroids inhibit inflammation.']
 """
 
 from __future__ import annotations
@@ -49,37 +44,22 @@ from assistant.answer.checks import (
     scope_conflict,
     strength_conflict,
 )
+from assistant.answer.draft import DraftSentence, split_draft
 from assistant.answer.gates import focus_words
 from assistant.answer.grounding import LAY_TERMS, Lexicon, entities_in, stems
 from assistant.answer.units import lead_terms
-from assistant.core.text import sentences
 from assistant.core.types import Passage
 from assistant.guard.safety import has_dose, is_personal_diagnosis
 from assistant.llm.prompts import SHORT_STATEMENT_WORDS
 from assistant.llm.protocols import Judge
 
-_MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-# What the prompt looks like, never part of an answer: "Passages:", "[2] (Imaging tests)", "(Medications)".
-_PROMPT_FORMAT = re.compile(
-    r"^\s*(?:(?:Passages?|Question|Answer|Statement)\s*:\s*)?(?:\[\d+\]\s*)?(?:\((?:[A-Z][\w&',/ -]{1,60})\)\s*)?")
+# The stems of lay words (the question's "buttons", "cup"): a sentence's subject may say them in the sources' words
+_LAY_STEMS = frozenset(s for word in LAY_TERMS for s in stems(word))
 # Openings that stand for what was just named: "It can cause …". A sentence naming nothing ("The symptoms may
 # include …") is about the condition just named, if a passage is headed by it (seen on dev, g015: cerebellar
 # degeneration's symptom list under "What is limbic encephalitis?"; after "Could it be chemo?", "The symptoms"
 # are the patient's, not chemotherapy's).
-# The stems of lay words (the question's "buttons", "cup"): a sentence's subject may say them in the sources' words
-_LAY_STEMS = frozenset(s for word in LAY_TERMS for s in stems(word))
 _ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
-_POLARITY = re.compile(r"^(?:yes|no|yeah|nope|correct|true|false)\s*[,;:!—–-]+\s*", re.IGNORECASE)
-# "[1] indicates that X": with the marker moved to the sentence before, "indicates that" is left over.
-_CITATION_SUBJECT = re.compile(
-    r"^(?:the )?(?:passage|source|text)?\s*(?:indicates|states|says|shows|mentions|explains|notes|suggests)\s+"
-    r"that\s+", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class DraftSentence:
-    text: str  # the sentence without its markers
-    cited: tuple[int, ...]  # passage numbers as the model wrote them
 
 
 @dataclass(frozen=True)
@@ -116,42 +96,6 @@ class Verification:
     def render(self) -> str:
         """The kept sentences, each followed by its citation markers."""
         return " ".join(f"{v.text} " + "".join(f"[{n}]" for n in v.supported_by) for v in self.kept)
-
-
-def strip_polarity(text: str) -> str:
-    """Drop a leading "Yes,"/"No," — the judge checks the statement, not which way a question was answered.
-
-    >>> strip_polarity("Yes, indicates that the tumor may be too small."), strip_polarity("No tumor was found.")
-    ('Indicates that the tumor may be too small.', 'No tumor was found.')
-    """
-    rest = _POLARITY.sub("", text, count=1)
-    return rest[:1].upper() + rest[1:] if rest != text and rest else text
-
-
-def split_draft(draft: str) -> list[DraftSentence]:
-    """Sentences of a draft with their markers; a marker opening a sentence belongs to the one before.
-
-    A leading "Yes,"/"No," is removed (see :func:`strip_polarity`): measured on the gold set, the
-    1.5B judge accepted "Yes, this is an infection." and "Yes, [the tumor] may be too small to find"
-    as answers to "is it an infection?" and "is it the tumor spreading?"."""
-    out: list[DraftSentence] = []
-    for raw, _, _ in sentences(draft):
-        leading = re.match(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+", raw)
-        if leading and out:
-            prev = out[-1]
-            out[-1] = DraftSentence(prev.text, prev.cited + _numbers_in(leading.group()))
-            raw = raw[leading.end():]
-        cited = _numbers_in(" ".join(m.group() for m in _MARKERS.finditer(raw)))
-        text = _MARKERS.sub("", _PROMPT_FORMAT.sub("", raw, count=1)).strip()
-        text = _CITATION_SUBJECT.sub("", strip_polarity(text), count=1)
-        text = re.sub(r"\s+([.!?,;:])", r"\1", text[:1].upper() + text[1:])
-        if text.strip(" .!?,;:-") and not text.endswith(":"):
-            out.append(DraftSentence(text, cited))
-    return out
-
-
-def _numbers_in(markers: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", markers))
 
 
 class Verifier:

@@ -18,8 +18,8 @@ from tqdm import tqdm
 
 from assistant.answer.citations import check_answer_contract
 from assistant.answer.compose import unquoted
+from assistant.answer.draft import split_draft
 from assistant.answer.pipeline import Assistant
-from assistant.answer.verify import split_draft
 from assistant.core.settings import Settings
 from assistant.core.types import Answer
 from assistant.evaluation.metrics import measuring, percent, percentile, share

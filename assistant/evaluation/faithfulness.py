@@ -36,7 +36,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.answer.checks import missing_name, missing_number
-from assistant.answer.verify import split_draft
+from assistant.answer.draft import split_draft
 from assistant.core.errors import InputError
 from assistant.core.settings import Settings
 from assistant.core.text import sentences, tokenize

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from assistant.answer.verify import split_draft
+from assistant.answer.draft import split_draft
 from assistant.core.text import sentences
 from assistant.core.types import Answer, Passage, Triage
 from assistant.surfaces.format import NOTICES, present
