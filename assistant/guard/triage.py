@@ -2,10 +2,10 @@
 
 Four layers, each explained in ``reason``:
 
-1. rules (``triage_rules``): symptom patterns on normalised text (``triage_normalise``), with negation ("no trouble
-   breathing"), general questions ("can dysautonomia cause trouble breathing?"), past events and
-   chronic symptoms told apart from someone living it now; an urgent sign that came on suddenly
-   ("all of a sudden she can't see properly") is an emergency, as the stroke warning signs are;
+1. rules (``triage_rules``; when it happens: ``triage_when``): symptom patterns on normalised text
+   (``triage_normalise``), with negation ("no trouble breathing"), general questions ("can dysautonomia cause
+   trouble breathing?"), past events and chronic symptoms told apart from someone living it now; an urgent
+   sign that came on suddenly ("all of a sudden she can't see properly") is an emergency, as stroke warning signs are;
 2. concepts (``triage_concepts``): two or three kinds of words in one clause, in any order
    ({cough, vomit} + {blood}), with the same negation, question and past checks — for the many
    wordings a rule's word sequence misses;
@@ -45,6 +45,7 @@ from assistant.core.text import english_words
 from assistant.core.types import Triage, severity
 from assistant.guard import triage_examples as examples
 from assistant.guard import triage_rules as rules
+from assistant.guard import triage_when as when
 from assistant.guard.safety import is_instruction_like
 from assistant.guard.triage_concepts import CRISIS_CONCEPTS, find_concepts
 from assistant.guard.triage_normalise import normalise
@@ -71,7 +72,7 @@ def told_now(text: str, message: str = "") -> bool:
     tells as past or as over ("he can't breathe, he had surgery in 2019": yes; "I couldn't swallow for a while
     but it's fine now": no)?"""
     message = message or text
-    return any(not rules.is_past_at(clause, m.start()) and not rules.resolved_later(message, clause)
+    return any(not when.is_past_at(clause, m.start()) and not when.resolved_later(message, clause)
                for clause in rules.clauses(text) for m in examples.SYMPTOM_WORDS.finditer(clause.lower()))
 
 
@@ -146,8 +147,8 @@ class Triager:
     def _classify(self, text: str) -> Triage:
         matches = rules.find_symptoms(text)
         live = [rules.recurring_downgrade(m) for m in matches
-                if not rules.is_general(m.clause, m.start) and not rules.is_past_at(m.clause, m.start)
-                and not rules.resolved_later(text, m.clause)]
+                if not rules.is_general(m.clause, m.start) and not when.is_past_at(m.clause, m.start)
+                and not when.resolved_later(text, m.clause)]
         concepts = find_concepts(text)
         for layer, found in (("rule", live), ("concepts", concepts)):
             emergencies = [m for m in found if m.urgency == "emergency"]
@@ -155,9 +156,9 @@ class Triager:
                 return self._emergency(emergencies, layer)
         urgent = [m for m in live if m.urgency == "urgent"]
         urgent_concepts = [m for m in concepts if m.urgency == "urgent"]
-        chronic = rules.is_chronic(text)
+        chronic = when.is_chronic(text)
         # a nerve symptom that came on suddenly (minutes, an hour) is a stroke warning sign, not a see-your-doctor one
-        sudden = [m for m in urgent + urgent_concepts if rules.is_sudden(m.clause)]
+        sudden = [m for m in urgent + urgent_concepts if when.is_sudden(m.clause)]
         if sudden and not chronic:
             return self._emergency([replace(m, urgency="emergency", description=f"sudden {m.description}")
                                     for m in sudden], "rule")
@@ -183,7 +184,7 @@ class Triager:
     def _urgent(self, found: list[rules.SymptomMatch], text: str, layer: str = "rule") -> Triage:
         signs = "; ".join(f"{m.description} (\"{m.text}\")" for m in found)
         context = []
-        if rules.mentions_progression(text):
+        if when.mentions_progression(text):
             context.append("new or worsening")
         if rules.mentions_cancer(text):
             context.append("with a cancer history")
@@ -227,7 +228,7 @@ class Triager:
         words = ", ".join(dict.fromkeys(m.group() for m in examples.SYMPTOM_WORDS.finditer(piece)))
         reason = (f"similarity: \"{piece}\" (words: {words}) is close to the {label} example \"{example}\" "
                   f"({similarity:.2f})")
-        if label == "emergency" and rules.is_ongoing(piece) and example not in CRISIS_EXEMPLARS:
+        if label == "emergency" and when.is_ongoing(piece) and example not in CRISIS_EXEMPLARS:
             # likeness is the weakest signal: told as going on for days, nothing sudden, it is a see-a-doctor one
             label, reason = "urgent", f"{reason}, but told as going on for days, not sudden"
         if label == "urgent":

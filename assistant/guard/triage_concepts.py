@@ -27,13 +27,11 @@ from assistant.guard.triage_rules import (
     BRIEF_SPELLS,
     SymptomMatch,
     asks,
-    is_chronic,
     is_general,
-    is_past_at,
     question_split,
     reported,
-    resolved_later,
 )
+from assistant.guard.triage_when import is_chronic, is_past_at, resolved_later
 
 
 @dataclass(frozen=True)
