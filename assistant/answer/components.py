@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.answer.followups import topic_terms
+from assistant.answer.grounding import Lexicon
 from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
 from assistant.guard.triage import Triager
@@ -37,6 +39,7 @@ class Components:
         self._index: LoadedIndex | None = None
         self._retriever: Retriever | None = None
         self._triager: Triager | None = None
+        self._library: tuple[str, Lexicon, list[str]] | None = None  # corpus text, lexicon, topic terms
         self._judge: Callable[[], Judge] = self._own_judge
 
     def use_judge(self, judge: Callable[[], Judge]) -> None:
@@ -54,7 +57,7 @@ class Components:
     def index(self, rebuild: bool = False) -> LoadedIndex:
         if rebuild:
             self._index = self.store().build()
-            self._retriever = None
+            self._retriever = self._library = None
         elif self._index is None:
             self._index = self.store().ensure()
         return self._index
@@ -69,3 +72,22 @@ class Components:
             self._triager = Triager(self.settings.triage, self.embedder,
                                     ModelSecondLook(lambda: self._judge()))
         return self._triager
+
+    def corpus_text(self) -> str:
+        """Every chunk's text, one after another: what spelling repair and the gates compare words with."""
+        return self._library_facts()[0]
+
+    def lexicon(self) -> Lexicon:
+        """The library's words and named things, for the verifier's grounding checks."""
+        return self._library_facts()[1]
+
+    def topic_terms(self) -> list[str]:
+        """The named things and bullet lead terms a follow-up can borrow (see ``followups.topic_terms``)."""
+        return self._library_facts()[2]
+
+    def _library_facts(self) -> tuple[str, Lexicon, list[str]]:
+        if self._library is None:
+            chunks = self.index().chunks
+            lexicon = Lexicon([c.text for c in chunks] + sorted({c.section for c in chunks}))
+            self._library = ("\n".join(c.text for c in chunks), lexicon, topic_terms(chunks))
+        return self._library

@@ -4,9 +4,8 @@ triage (:mod:`assistant.guard.triage`; an emergency ends here) -> unsafe request
 (:mod:`assistant.guard.safety`) -> follow-up made standalone (:mod:`assistant.answer.followups`) ->
 retrieve -> gates before generation (:mod:`assistant.answer.gates`) -> evidence sentences
 (:mod:`assistant.answer.evidence`) -> the model's P(Yes) that the passages answer -> generate ->
-verify each sentence (:mod:`assistant.answer.verify`) -> compose what is shown
-(:mod:`assistant.answer.compose`), cite (:mod:`assistant.answer.citations`) or abstain
-(:mod:`assistant.answer.fallback`). Each step lives in its own module; this one only sequences them.
+verify each sentence (:mod:`assistant.answer.verify`) -> show what passes (:mod:`assistant.answer.shown`:
+compose, cite or abstain). Each step lives in its own module; this one only sequences them.
 
 >>> from assistant.testing import FakeGenerator, OverlapJudge
 >>> bot = Assistant(generator=FakeGenerator(["..."]), judge=OverlapJudge())  # cheap: nothing loads yet
@@ -17,40 +16,33 @@ verify each sentence (:mod:`assistant.answer.verify`) -> compose what is shown
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from functools import partial
 
 from assistant.answer.approved import ApprovedAnswers, approved_answer
-from assistant.answer.citations import cite
 from assistant.answer.components import Components
-from assistant.answer.compose import ComposeSettings, compose
 from assistant.answer.events import Clock, Event, EvidenceEvent, FinalEvent, QueuedEvent, TokenEvent, TriageEvent
 from assistant.answer.evidence import (
     Evidence,
-    asks_about_questions,
     passage_excerpts,
     rerank,
     select_evidence,
     strong_evidence,
 )
 from assistant.answer.fallback import abstain
-from assistant.answer.followups import standalone_question, topic_terms
+from assistant.answer.followups import standalone_question
 from assistant.answer.gates import (
     Cosines,
-    addresses,
     before_generation,
-    focus_phrase,
     focus_words,
     lay_alternatives,
     uncovered,
 )
-from assistant.answer.grounding import Lexicon
 from assistant.answer.readability import reading_grade
+from assistant.answer.shown import shown_answer
 from assistant.answer.turns import ActiveQuestions, Turns
-from assistant.answer.units import lead_terms
 from assistant.answer.verify import Verifier
 from assistant.core.log import log_to_stderr
 from assistant.core.settings import Settings
-from assistant.core.types import Answer, CheckedSentence, EvidenceNote, Passage
+from assistant.core.types import Answer, EvidenceNote, Passage
 from assistant.guard.names import expand_abbreviations, expand_lay_terms, repair_spelling
 from assistant.guard.questions import clean_question
 from assistant.guard.safety import REFUSALS, classify_request
@@ -80,9 +72,6 @@ class Assistant:
         self._judge = judge
         self.moderation = moderation or ModerationStore(self.settings.moderation.database)
         self._approved: ApprovedAnswers | None = None
-        self._terms: list[str] | None = None
-        self._reference: str | None = None
-        self._lexicon: Lexicon | None = None
         self._asking = ActiveQuestions()
         self._turns = Turns(self.settings.server.concurrency)
 
@@ -238,7 +227,8 @@ class Assistant:
                                    plain_words=plain_words) if key or plain_words else plain)
         covered = details.answerable = self._coverage(plain)
         details.strong_evidence = strong_evidence(evidence, focus, self.settings.verify.strong_evidence_score) or None
-        lead = uncovered(query, covered, self.settings.verify, self._corpus_text(), self.lexicon(), details)
+        parts = self.components
+        lead = uncovered(query, covered, self.settings.verify, parts.corpus_text(), parts.lexicon(), details)
         if lead is not None:
             clock.lap("coverage")
             yield FinalEvent(self._finish(abstain(answer, lead, passages), clock))
@@ -259,21 +249,15 @@ class Assistant:
     def standalone_question(self, question: str, history: Sequence[dict] = ()) -> str:
         """What retrieval and the model see: a follow-up completed from the history only when it needs
         it (see :mod:`assistant.answer.followups`), misspelt source words repaired, abbreviations spelled out."""
-        standalone = repair_spelling(standalone_question(question, history, self._topic_terms()), self._corpus_text())
-        return expand_lay_terms(expand_abbreviations(standalone, self._corpus_text()))
+        library = self.components.corpus_text()
+        standalone = repair_spelling(standalone_question(question, history, self.components.topic_terms()), library)
+        return expand_lay_terms(expand_abbreviations(standalone, library))
 
     def make_verifier(self) -> Verifier:
         """The sentence checker answers go through (also measured alone by ``assistant eval claims``)."""
         v = self.settings.verify
-        return Verifier(self.judge, v.threshold, v.extra_candidates, v.short_threshold, self.lexicon(),
+        return Verifier(self.judge, v.threshold, v.extra_candidates, v.short_threshold, self.components.lexicon(),
                         v.min_grounded_support, v.grounded_threshold)
-
-    def lexicon(self) -> Lexicon:
-        """The library's words and named things, for the verifier's grounding checks."""
-        if self._lexicon is None:
-            chunks = self.components.index().chunks
-            self._lexicon = Lexicon([c.text for c in chunks] + sorted({c.section for c in chunks}))
-        return self._lexicon
 
     def _excerpts(self, query: str, passages: list[Passage]) -> list[str]:
         """What the model sees of each passage: short ones whole, long ones cut to the relevant sentences."""
@@ -292,42 +276,15 @@ class Assistant:
 
     def _final(self, answer: Answer, query: str, draft: str, passages: list[Passage], texts: list[str],
                evidence: list[Evidence], request_kind: str | None, clock: Clock) -> Answer:
-        """Verify the draft, then compose what is shown (see :mod:`assistant.answer.compose`), or abstain."""
-        details = answer.details
+        """Verify the draft, then show what passes (see :mod:`assistant.answer.shown`), or abstain."""
         if is_abstention(draft):
             clock.lap("verify")
             return abstain(answer, "", passages)
         verification = self.make_verifier().verify(query, draft, passages, texts)
-        details.verification = [
-            CheckedSentence(v.text, list(v.cited), list(v.supported_by), round(v.score, 3), v.kept, v.reason,
-                            v.restates)
-            for v in verification.verdicts
-        ]
-        details.draft_faithfulness = verification.draft_faithfulness
-        focus = focus_words(query)
-        if details.answerable is not None and details.answerable < self.settings.verify.min_answerable_for_quotes \
-                and not details.strong_evidence:
-            evidence = []
-        similarity = Cosines(self.components.embedder)
-        composed = compose(query, verification, evidence, similarity.to_reference,
-                           ComposeSettings.from_settings(self.settings.verify),
-                           asks_questions=asks_about_questions(query),
-                           headings=[t for p in passages for t in lead_terms(p.chunk.text)])
+        final = shown_answer(answer, query, verification, passages, evidence, request_kind,
+                             Cosines(self.components.embedder), self.settings.verify)
         clock.lap("verify")
-        v = self.settings.verify
-        sure = details.answerable is not None and details.answerable >= v.focus_check_below
-        if composed is not None:  # recorded even when the model is sure, so focus_check_below can be measured
-            details.focus_addressed = addresses(composed.shown, focus, partial(similarity.of_focus, query),
-                                                v.focus_word_similarity, lay_alternatives(query))
-        if composed is not None and not sure and not details.focus_addressed:
-            details.unaddressed_focus = focus
-            return abstain(answer, f"My sources don't say anything about {focus_phrase(query, focus)}.", passages)
-        if composed is None:
-            return abstain(answer, REFUSALS["injection"] if request_kind == "injection" else "", passages)
-        details.quoted = composed.quoted
-        details.extractive = composed.quoted == len(composed.shown)
-        prefix = REFUSALS["injection"] + " " if request_kind == "injection" else ""
-        return cite(answer, prefix + composed.text, composed.used, passages)
+        return final
 
     def _evidence(self, query: str, passages: list[Passage], focus: list[str]) -> list[Evidence]:
         """The best source sentences for the question; close calls re-ordered by the model when it can say."""
@@ -345,13 +302,3 @@ class Assistant:
         clock.since_start("total")
         answer.timings_ms = dict(clock.timings)
         return answer
-
-    def _corpus_text(self) -> str:
-        if self._reference is None:
-            self._reference = "\n".join(c.text for c in self.components.index().chunks)
-        return self._reference
-
-    def _topic_terms(self) -> list[str]:
-        if self._terms is None:
-            self._terms = topic_terms(self.components.index().chunks)
-        return self._terms
