@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from assistant.answer.followups import topic_terms
 from assistant.answer.grounding import Lexicon
@@ -23,6 +24,15 @@ from assistant.llm.second_look import ModelSecondLook
 from assistant.search.embedders import Embedder, SentenceTransformerEmbedder
 from assistant.search.index import IndexStore, LoadedIndex
 from assistant.search.retriever import Retriever
+
+
+@dataclass(frozen=True)
+class _Library:
+    """What the answer steps derive from the index's chunks, made once per index."""
+
+    text: str
+    lexicon: Lexicon
+    terms: list[str]
 
 
 class Components:
@@ -39,7 +49,7 @@ class Components:
         self._index: LoadedIndex | None = None
         self._retriever: Retriever | None = None
         self._triager: Triager | None = None
-        self._library: tuple[str, Lexicon, list[str]] | None = None  # corpus text, lexicon, topic terms
+        self._library: _Library | None = None
         self._judge: Callable[[], Judge] = self._own_judge
 
     def use_judge(self, judge: Callable[[], Judge]) -> None:
@@ -75,19 +85,20 @@ class Components:
 
     def corpus_text(self) -> str:
         """Every chunk's text, one after another: what spelling repair and the gates compare words with."""
-        return self._library_facts()[0]
+        return self._library_facts().text
 
     def lexicon(self) -> Lexicon:
         """The library's words and named things, for the verifier's grounding checks."""
-        return self._library_facts()[1]
+        return self._library_facts().lexicon
 
     def topic_terms(self) -> list[str]:
         """The named things and bullet lead terms a follow-up can borrow (see ``followups.topic_terms``)."""
-        return self._library_facts()[2]
+        return self._library_facts().terms
 
-    def _library_facts(self) -> tuple[str, Lexicon, list[str]]:
+    def _library_facts(self) -> _Library:
         if self._library is None:
             chunks = self.index().chunks
-            lexicon = Lexicon([c.text for c in chunks] + sorted({c.section for c in chunks}))
-            self._library = ("\n".join(c.text for c in chunks), lexicon, topic_terms(chunks))
+            self._library = _Library("\n".join(c.text for c in chunks),
+                                     Lexicon([c.text for c in chunks] + sorted({c.section for c in chunks})),
+                                     topic_terms(chunks))
         return self._library

@@ -32,7 +32,8 @@ from assistant.core.settings import VerifySettings
 from assistant.core.text import sentences
 
 CARRY_SHARE = 0.7  # 0.5 let "nerve cells ... transmit messages" stand for "damage to nerves that transmit messages"
-_ANAPHOR = re.compile(r"^(?:It|Its|This|These|They|Their|That)\b")
+_POINTERS = r"It|Its|This|These|They|Their|That"
+_ANAPHOR = re.compile(rf"^(?:{_POINTERS})\b")
 # (texts, reference) -> cosine similarity of each text to the reference (the embedder's).
 Similarity = Callable[[list[str], str], list[float]]
 
@@ -158,8 +159,7 @@ def unquoted(text: str) -> str:
     return QUOTE_LEAD.sub("", text).replace("“", "").replace("”", "")
 
 
-_REFERS_BACK = re.compile(r"^(?:(?:if|when|because|although|so)\s+)?(?:it|its|this|these|they|their|that|those)\b",
-                          re.IGNORECASE)
+_REFERS_BACK = re.compile(rf"^(?:(?:if|when|because|although|so)\s+)?(?:{_POINTERS}|Those)\b", re.IGNORECASE)
 _DEMONSTRATIVE = re.compile(r"^(?:This|These|That|Those)\b")
 
 

@@ -92,13 +92,14 @@ def needs_history(question: str, terms: Sequence[str] = ()) -> bool:
 # Said before a question, asking nothing: "totally different question:", "new topic -" (a switch: the question
 # stands alone), "quick question," (no switch). Dev batch 16: the model's coverage P(Yes) fell from 0.48 to 0.32
 # with "totally different question:" before "will the doctor ask about my family?", and it abstained.
+_OPENER = r"^\s*(?:(?:ok(?:ay)?|so|and|hi|hey)[\s,]+)?"
 _SEP = r"\s*(?:[:;,.!?]|\s[-—–]+)\s*"
-_SWITCH = re.compile(rf"^\s*(?:(?:ok(?:ay)?|so|and|hi|hey)[\s,]+)?(?:(?:a |an )?(?:totally |completely |entirely )?"
+_SWITCH = re.compile(rf"{_OPENER}(?:(?:a |an )?(?:totally |completely |entirely )?"
                      rf"(?:different|unrelated|separate) (?:question|topic|subject|thing)|"
                      rf"(?:new|other) (?:topic|subject)|"
                      rf"on (?:an)?other note|chang(?:e|ing) (?:of )?(?:the )?(?:subject|topic)|"
                      rf"switching (?:topics?|subjects?|gears)){_SEP}(?=\w)", re.IGNORECASE)
-_PREAMBLE = re.compile(rf"^\s*(?:(?:ok(?:ay)?|so|and|hi|hey)[\s,]+)?(?:(?:a |one )?(?:quick|new|another|one more|last|"
+_PREAMBLE = re.compile(rf"{_OPENER}(?:(?:a |one )?(?:quick|new|another|one more|last|"
                        rf"silly|stupid|dumb|random) question){_SEP}(?=\w)", re.IGNORECASE)
 
 
@@ -124,7 +125,8 @@ def standalone_question(question: str, history: Sequence[dict], terms: Sequence[
     >>> standalone_question("new topic: what is it?", [{"role": "user", "content": "What is IVIg?"}])
     'what is it?'
     """
-    said, (question, switched) = question, without_preamble(question)
+    said = question
+    question, switched = without_preamble(said)
     history = [t for t in history if classify_request(str(t.get("content", ""))).kind != "injection"]
     users = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
     answers = [t["content"] for t in history if t.get("role") == "assistant" and t.get("content")]
